@@ -52,7 +52,7 @@ pub enum ModuleError {
     #[error("artefact not found: {0}")]
     NotFound(String),
     /// The artefact exists but could not be parsed.
-    #[error("{path}: {reason}")]
+    #[error("{}", join_path(path, reason))]
     Corrupted {
         /// The file, as named in the acquisition.
         path: String,
@@ -65,6 +65,14 @@ pub enum ModuleError {
     /// The artefact's format or version is not supported.
     #[error("unsupported: {0}")]
     Unsupported(String),
+}
+
+fn join_path(path: &str, reason: &str) -> String {
+    if path.is_empty() {
+        reason.to_string()
+    } else {
+        format!("{path}: {reason}")
+    }
 }
 
 /// Parse outcome counts: rows read and rows that could not be understood.

@@ -1,0 +1,67 @@
+//! Working out what kind of acquisition a path is.
+
+use crate::backup::is_backup_dir;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// What a path given to `tracehound check` turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detected {
+    /// An iOS backup folder (possibly found one level down).
+    IosBackup(PathBuf),
+}
+
+/// Why a path could not be recognised.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DetectError {
+    /// The path does not exist or cannot be read.
+    #[error("{0}: no such file or folder")]
+    Missing(String),
+    /// Several backups in one folder: the analyst must pick one.
+    #[error("{path} holds {} backups ({}); give the path of the one to check", .found.len(), .found.join(", "))]
+    Ambiguous {
+        /// The folder.
+        path: String,
+        /// The backup sub-folders found.
+        found: Vec<String>,
+    },
+    /// Nothing we know.
+    #[error("{0}: not a recognised acquisition (expected an iOS backup folder with Manifest.db)")]
+    Unrecognised(String),
+}
+
+/// Detects the acquisition at `path`: an iOS backup folder, or a folder holding exactly one.
+pub fn detect(path: &Path) -> Result<Detected, DetectError> {
+    let shown = path.display().to_string();
+    let meta = fs::metadata(path).map_err(|_| DetectError::Missing(shown.clone()))?;
+    if !meta.is_dir() {
+        return Err(DetectError::Unrecognised(shown));
+    }
+    if is_backup_dir(path) {
+        return Ok(Detected::IosBackup(path.to_path_buf()));
+    }
+    let mut found: Vec<PathBuf> = fs::read_dir(path)
+        .map_err(|_| DetectError::Missing(shown.clone()))?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| is_backup_dir(p))
+        .collect();
+    found.sort();
+    match found.len() {
+        0 => Err(DetectError::Unrecognised(shown)),
+        1 => Ok(Detected::IosBackup(found.remove(0))),
+        _ => Err(DetectError::Ambiguous {
+            path: shown,
+            found: found
+                .iter()
+                .map(|p| {
+                    p.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect(),
+        }),
+    }
+}
