@@ -6,6 +6,7 @@
 //! in the runner, against the [`matcher::Matcher`] trait that the `ioc` crate implements, so
 //! modules never depend on the indicator engine.
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod alert;
 pub mod matcher;

@@ -5,11 +5,13 @@
 //! opens an evidence file; symbolic links inside an acquisition are not followed; every size
 //! read is bounded.
 #![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod backup;
 pub mod detect;
 pub mod ios;
 pub mod plist_util;
+pub mod rawrow;
 pub mod sqlite;
 pub mod wal;
 

@@ -1,5 +1,4 @@
 //! The backup reader on MVT's public test backup.
-#![allow(clippy::unwrap_used)] // test helpers may unwrap
 
 use std::path::PathBuf;
 use tracehound_evidence::backup::IosBackup;

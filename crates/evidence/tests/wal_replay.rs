@@ -1,5 +1,4 @@
 //! WAL replay must give exactly what SQLite itself reads from a database and its log.
-#![allow(clippy::unwrap_used)] // test helpers may unwrap
 
 use rusqlite::Connection;
 use std::fs;
