@@ -1,0 +1,170 @@
+//! Atomic results folders.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Why results could not be written.
+#[derive(Debug, Error)]
+pub enum OutputError {
+    /// The destination exists with content and `--force` was not given.
+    #[error(
+        "{0} already exists and is not empty; choose another folder or pass --force to replace it"
+    )]
+    Exists(String),
+    /// An I/O failure, with the file concerned.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: String,
+        /// The error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// A results folder being written: files go to a staging folder beside the destination, which
+/// [`OutputDir::commit`] renames into place. Dropped without commit, the staging folder is
+/// removed and the destination is untouched.
+pub struct OutputDir {
+    dest: PathBuf,
+    staging: PathBuf,
+    force: bool,
+    committed: bool,
+}
+
+impl OutputDir {
+    /// Prepares to write `dest`. Fails now if `dest` is a non-empty folder (or a file) and
+    /// `force` is false, so nothing is computed in vain.
+    pub fn create(dest: &Path, force: bool) -> Result<OutputDir, OutputError> {
+        check_dest(dest, force)?;
+        let parent = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "results".into());
+        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+        }
+        fs::create_dir(&staging).map_err(io_err(&staging))?;
+        Ok(OutputDir {
+            dest: dest.to_path_buf(),
+            staging,
+            force,
+            committed: false,
+        })
+    }
+
+    /// The destination folder.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Writes one file into the staging folder (fully, then flushed and synced).
+    pub fn write(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let path = self.staging.join(name);
+        let file = fs::File::create(&path).map_err(io_err(&path))?;
+        let mut w = io::BufWriter::with_capacity(1 << 16, file);
+        f(&mut w).map_err(io_err(&path))?;
+        let file = w.into_inner().map_err(|e| io_err(&path)(e.into_error()))?;
+        file.sync_all().map_err(io_err(&path))?;
+        Ok(())
+    }
+
+    /// Moves the complete folder into place, replacing a previous one if `force` was given.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        check_dest(&self.dest, self.force)?;
+        let mut old = None;
+        if self.dest.exists() {
+            let aside = self
+                .staging
+                .with_file_name(format!(".replaced-{}", std::process::id()));
+            fs::rename(&self.dest, &aside).map_err(io_err(&self.dest))?;
+            old = Some(aside);
+        }
+        fs::rename(&self.staging, &self.dest).map_err(io_err(&self.dest))?;
+        self.committed = true;
+        if let Some(old) = old {
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        Ok(self.dest.clone())
+    }
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn check_dest(dest: &Path, force: bool) -> Result<(), OutputError> {
+    match fs::symlink_metadata(dest) {
+        Err(_) => Ok(()),
+        Ok(m) if m.is_dir() => {
+            let empty = fs::read_dir(dest).map_err(io_err(dest))?.next().is_none();
+            if empty || force {
+                Ok(())
+            } else {
+                Err(OutputError::Exists(dest.display().to_string()))
+            }
+        }
+        Ok(_) if force => Ok(()),
+        Ok(_) => Err(OutputError::Exists(dest.display().to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_non_empty_without_force_and_replaces_with_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("out");
+        fs::create_dir(&dest).unwrap();
+        fs::write(dest.join("old.json"), "[]").unwrap();
+        assert!(matches!(
+            OutputDir::create(&dest, false),
+            Err(OutputError::Exists(_))
+        ));
+        assert!(dest.join("old.json").exists(), "refusal must not touch it");
+        let out = OutputDir::create(&dest, true).unwrap();
+        out.write("new.json", |w| w.write_all(b"[]")).unwrap();
+        out.commit().unwrap();
+        assert!(dest.join("new.json").exists());
+        assert!(!dest.join("old.json").exists());
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging or replaced folders left");
+    }
+
+    #[test]
+    fn dropped_without_commit_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("out");
+        {
+            let out = OutputDir::create(&dest, false).unwrap();
+            out.write("a.json", |w| w.write_all(b"[]")).unwrap();
+        }
+        assert!(!dest.exists());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}
