@@ -1,1 +1,64 @@
-fn main() {}
+//! The `tracehound` binary: argument parsing, dispatch and exit codes; no forensic logic.
+#![forbid(unsafe_code)]
+
+mod check;
+mod cli;
+mod sanitize;
+mod ui;
+
+use clap::Parser;
+use cli::{Cli, Command, IosCommand};
+use std::process::ExitCode;
+use tracehound_evidence::detect::{detect, Detected};
+use ui::{Tone, Ui};
+
+/// Exit status: checks ran, nothing matched.
+const EXIT_CLEAN: u8 = 0;
+/// Exit status: at least one detection.
+const EXIT_DETECTIONS: u8 = 1;
+/// Exit status: error.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui::new(cli.quiet, cli.color);
+    match run(&ui, &cli.command) {
+        Ok(check::Outcome::Clean) => ExitCode::from(EXIT_CLEAN),
+        Ok(check::Outcome::Detections) => ExitCode::from(EXIT_DETECTIONS),
+        Err(e) => {
+            ui.finish_progress();
+            ui.always(Tone::Bad, &format!("error: {e:#}"));
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
+    match command {
+        Command::Ios(IosCommand::CheckBackup { opts, backup }) => {
+            if opts.list_modules {
+                check::list_modules();
+                return Ok(check::Outcome::Clean);
+            }
+            let backup = backup
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("missing BACKUP"))?;
+            check::check_ios_backup(ui, opts, backup)
+        }
+        Command::Check { opts, path } => {
+            if opts.list_modules {
+                check::list_modules();
+                return Ok(check::Outcome::Clean);
+            }
+            let path = path
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("missing PATH"))?;
+            match detect(path)? {
+                Detected::IosBackup(dir) => {
+                    ui.say(Tone::Plain, &format!("{} is an iOS backup", dir.display()));
+                    check::check_ios_backup(ui, opts, &dir)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! Running a check: indicators, evidence, modules, results, summary.
+
+use crate::cli::CheckOpts;
+use crate::ui::{Tone, Ui};
+use anyhow::{anyhow, Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tracehound_core::runner::{self, ModuleReport, Status};
+use tracehound_core::{Level, Matcher, Timestamp};
+use tracehound_evidence::{IosBackup, IosSource};
+use tracehound_ioc::{IndicatorMatcher, IndicatorSet};
+use tracehound_report::info::sha256_file;
+use tracehound_report::{FileHash, IndicatorSourceInfo, ModuleInfo, OutputDir, RunInfo};
+
+/// How a check ended, for the exit status.
+pub enum Outcome {
+    Clean,
+    Detections,
+}
+
+/// Loads the indicators: `--iocs`, then TRACEHOUND_IOCS, else the bundled set.
+pub fn load_indicators(ui: &Ui, paths: &[PathBuf]) -> Result<IndicatorSet> {
+    let mut all: Vec<PathBuf> = paths.to_vec();
+    all.extend(tracehound_ioc::env_paths());
+    let set = if all.is_empty() {
+        IndicatorSet::bundled().context("loading the bundled indicators")?
+    } else {
+        IndicatorSet::load_paths(&all)?
+    };
+    if set.sources().is_empty() {
+        return Err(anyhow!(
+            "no indicator files found in {}",
+            all.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for s in set.sources() {
+        let counts: Vec<String> = s
+            .counts
+            .iter()
+            .map(|(k, v)| format!("{} {v}", k.as_str()))
+            .collect();
+        ui.say(
+            Tone::Plain,
+            &format!(
+                "Indicators: {} ({}): {} [{}]",
+                s.path,
+                s.malware_names.join(", "),
+                s.len(),
+                counts.join(", ")
+            ),
+        );
+        for (t, n) in &s.unknown_types {
+            ui.say(
+                Tone::Warn,
+                &format!(
+                    "Indicators: {}: {n} of unsupported type {t} ignored",
+                    s.path
+                ),
+            );
+        }
+        for w in &s.warnings {
+            ui.say(Tone::Warn, &format!("Indicators: {}: {w}", s.path));
+        }
+    }
+    ui.say(
+        Tone::Plain,
+        &format!(
+            "Loaded {} indicators from {} files",
+            set.len(),
+            set.sources().len()
+        ),
+    );
+    Ok(set)
+}
+
+fn source_infos(set: &IndicatorSet) -> Vec<IndicatorSourceInfo> {
+    set.sources()
+        .iter()
+        .map(|s| IndicatorSourceInfo {
+            path: s.path.clone(),
+            sha256: s.sha256.clone(),
+            counts: s
+                .counts
+                .iter()
+                .map(|(k, v)| (k.as_str().to_string(), *v))
+                .collect(),
+            unknown_types: s.unknown_types.clone(),
+            malware: s.malware_names.clone(),
+            warnings: s.warnings.clone(),
+        })
+        .collect()
+}
+
+/// Prints the module list.
+pub fn list_modules() {
+    for m in tracehound_ios::MODULES {
+        let meta = m.meta();
+        println!("{:<34} {}", meta.slug, meta.description);
+    }
+}
+
+/// Checks an iOS backup folder.
+pub fn check_ios_backup(ui: &Ui, opts: &CheckOpts, backup: &Path) -> Result<Outcome> {
+    let started = Timestamp::now();
+    let modules = tracehound_ios::select(&opts.modules)
+        .map_err(|n| anyhow!("unknown module {n:?}; see --list-modules"))?;
+    // Refuse an existing results folder before any work.
+    let out = match &opts.output {
+        Some(dir) => Some(OutputDir::create(dir, opts.force)?),
+        None => None,
+    };
+    let indicators = load_indicators(ui, &opts.iocs)?;
+    let matcher = IndicatorMatcher::new(&indicators);
+    let evidence = IosBackup::open(backup)?;
+    ui.say(
+        Tone::Plain,
+        &format!("Checking iOS backup {}", backup.display()),
+    );
+
+    ui.start_progress(modules.len());
+    let reports = runner::run(
+        &modules,
+        &evidence as &dyn IosSource,
+        &matcher as &dyn Matcher,
+        ui,
+    )
+    .map_err(|e| anyhow!(e))?;
+    ui.finish_progress();
+
+    let hashes = opts.hashes.then(|| hash_inputs(backup, &evidence.inputs()));
+    let module_infos: Vec<ModuleInfo> = reports.iter().map(ModuleInfo::from_report).collect();
+    let info = RunInfo {
+        tool: "tracehound",
+        version: env!("CARGO_PKG_VERSION"),
+        command: std::env::args().collect(),
+        started: RunInfo::time(started),
+        finished: RunInfo::time(Timestamp::now()),
+        target_path: backup.display().to_string(),
+        acquisition: "ios_backup",
+        indicators: source_infos(&indicators),
+        detections: RunInfo::count_detections(&module_infos),
+        modules: module_infos,
+        hashes,
+    };
+    let written = match out {
+        Some(out) => Some(tracehound_report::write_results(
+            out,
+            &reports,
+            &info,
+            &ui.log_text(),
+        )?),
+        None => None,
+    };
+    Ok(summarise(ui, &reports, written.as_deref()))
+}
+
+fn hash_inputs(root: &Path, inputs: &[tracehound_core::InputFile]) -> Vec<FileHash> {
+    let mut out: Vec<FileHash> = inputs
+        .iter()
+        .map(|i| FileHash {
+            path: i.path.clone(),
+            artifact: i.artifact.clone(),
+            sha256: sha256_file(&root.join(&i.path)).ok(),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn summarise(ui: &Ui, reports: &[ModuleReport], written: Option<&Path>) -> Outcome {
+    let count = |f: fn(&Status) -> bool| reports.iter().filter(|r| f(&r.status)).count();
+    let ran = count(|s| matches!(s, Status::Ok));
+    let not_found = count(|s| matches!(s, Status::NotFound(_)));
+    let failed = count(|s| matches!(s, Status::Failed(_)));
+    let skipped = count(|s| matches!(s, Status::Skipped(_)));
+    let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
+    for r in reports {
+        for a in &r.alerts {
+            *by_level.entry(a.level).or_insert(0) += 1;
+        }
+    }
+    ui.say(Tone::Bold, "Summary");
+    ui.say(
+        Tone::Plain,
+        &format!("  modules: {ran} ran, {not_found} found no artefact, {failed} failed, {skipped} skipped"),
+    );
+    for r in reports.iter().filter(|r| r.status == Status::Ok) {
+        ui.say(
+            Tone::Plain,
+            &format!(
+                "    {:<34} {:>8} records {:>4} alerts",
+                r.meta.slug,
+                r.record_count(),
+                r.alerts.len()
+            ),
+        );
+    }
+    let not_checked: Vec<String> = reports
+        .iter()
+        .filter(|r| r.status != Status::Ok)
+        .map(|r| format!("{} ({})", r.meta.slug, r.status.as_str()))
+        .collect();
+    if !not_checked.is_empty() {
+        ui.always(
+            Tone::Warn,
+            &format!(
+                "  NOT CHECKED ({}): {}",
+                not_checked.len(),
+                not_checked.join(", ")
+            ),
+        );
+    }
+    let levels: Vec<String> = Level::ALL_DESC
+        .iter()
+        .map(|l| format!("{} {}", by_level.get(l).copied().unwrap_or(0), l.as_str()))
+        .collect();
+    match written {
+        Some(p) => ui.say(Tone::Plain, &format!("  results: {}", p.display())),
+        None => ui.say(
+            Tone::Plain,
+            "  results: not written (use --output DIR to keep them)",
+        ),
+    }
+    let total: usize = by_level.values().sum();
+    let indicator_hits = by_level.get(&Level::Critical).copied().unwrap_or(0);
+    if total == 0 {
+        ui.always(
+            Tone::Good,
+            &format!("Verdict: no detections ({})", levels.join(", ")),
+        );
+        Outcome::Clean
+    } else {
+        let tone = if indicator_hits > 0 {
+            Tone::Bad
+        } else {
+            Tone::Warn
+        };
+        ui.always(
+            tone,
+            &format!("Verdict: {total} detections ({})", levels.join(", ")),
+        );
+        Outcome::Detections
+    }
+}

@@ -1,0 +1,90 @@
+//! Command-line definition (clap derive). No forensic logic here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  the checks ran and nothing matched
+  1  at least one detection (see alerts.json)
+  2  error: bad usage, unreadable or unrecognised input, results not written";
+
+/// Consensual forensic checks of phones for traces of mercenary spyware.
+#[derive(Debug, Parser)]
+#[command(name = "tracehound", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// When to use colours on stderr (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    /// Print only errors and the final verdict line.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when stderr is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// iOS acquisitions.
+    #[command(subcommand)]
+    Ios(IosCommand),
+    /// Detect what kind of acquisition PATH is and run the matching check.
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        #[command(flatten)]
+        opts: CheckOpts,
+        /// An iOS backup folder, or a folder holding exactly one backup.
+        #[arg(required_unless_present = "list_modules")]
+        path: Option<PathBuf>,
+    },
+}
+
+/// iOS commands.
+#[derive(Debug, Subcommand)]
+pub enum IosCommand {
+    /// Check an iTunes/Finder backup folder.
+    #[command(after_help = EXIT_CODES)]
+    CheckBackup {
+        #[command(flatten)]
+        opts: CheckOpts,
+        /// The backup folder (holding Manifest.db).
+        #[arg(required_unless_present = "list_modules")]
+        backup: Option<PathBuf>,
+    },
+}
+
+/// Options shared by every check.
+#[derive(Debug, Args)]
+pub struct CheckOpts {
+    /// STIX2 indicator file or folder (searched recursively); repeatable. Also read from
+    /// TRACEHOUND_IOCS (a list of paths). Without either, the bundled indicators are used.
+    #[arg(long = "iocs", value_name = "PATH")]
+    pub iocs: Vec<PathBuf>,
+    /// Write results to this folder (refused if it exists and is not empty, unless --force).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Run only this module (slug or name); repeatable.
+    #[arg(long = "module", short = 'm', value_name = "NAME")]
+    pub modules: Vec<String>,
+    /// List the available modules and exit.
+    #[arg(long)]
+    pub list_modules: bool,
+    /// Record the SHA-256 of every input file read in info.json.
+    #[arg(long)]
+    pub hashes: bool,
+    /// Replace an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+}
