@@ -116,7 +116,7 @@ impl From<EvidenceError> for ModuleError {
             EvidenceError::Sqlite(SqliteError::Corrupt { name, detail }) => {
                 ModuleError::Corrupted {
                     path: name,
-                    reason: detail,
+                    reason: format!("not a readable SQLite database ({detail})"),
                 }
             }
             // The message already names the file.
