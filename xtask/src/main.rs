@@ -1,1 +1,133 @@
-fn main() {}
+//! Developer tasks for tracehound (`cargo xtask <task>`).
+//!
+//! `gen-ios-backup` writes a schema-faithful synthetic iTunes/Finder backup of an iPhone, with
+//! indicators planted in known records, and an expected-detections file beside it; see
+//! `cargo xtask gen-ios-backup --help`. `gen-ios-backup-sample` regenerates the small sample
+//! committed at `fixtures/sample-backup/`.
+
+mod artefacts;
+mod backup;
+mod device;
+mod gen;
+mod manifest;
+mod manifest_noise;
+mod noise;
+mod plant;
+mod rng;
+mod sqlite;
+mod wal;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Instant;
+
+const SPLIT: &str = "\
+Records per module for --scale N (min in brackets; planted records come on top):
+  sms                              N messages; N/20 handles and chats [3]; N/50 attachments
+  safari_history                   N/3 visits [3] (about half to new URLs; 1 in 200 an
+                                   http->https same-site redirect, counted as 2 visits)
+  whatsapp                         N/10 messages [3] in N/200 chat sessions [2]
+  calls                            N/10 call records [3]
+  interaction_c                    N/10 interactions [3] with N/50 contacts [3]
+  datausage                        N/30 processes [3], one ZLIVEUSAGE row each
+  id_status_cache                  N/30 lookups [5]
+  webkit_resource_load_statistics  N/30 observed domains [5] over 3 apps' observations.db
+  tcc                              N/100 access rows [5]
+  os_analytics_ad_daily            N/100 processes [5]
+  locationd_clients                N/300 clients [5]
+  configuration_profiles           1 profile
+  manifest                         N Manifest.db rows in all (the files above, their parent
+                                   directories, then background files/dirs/symlinks)
+With --wal, N/100 more SMS [1] (and the sms plants marked wal_only) are left only in
+Library/SMS/sms.db-wal, stored as its own backup file.
+
+Output: DIR (the backup) and DIR.expected.json beside it: per-module record counts as MVT
+counts them, and one entry per planted indicator (module, indicator type and value, the
+file and record holding it, the alert level MVT raises, whether MVT can see it).";
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "tracehound developer tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Write a synthetic iOS backup with planted indicators.
+    #[command(after_long_help = SPLIT)]
+    GenIosBackup {
+        /// Backup folder to create (must not exist or be empty).
+        #[arg(long)]
+        out: PathBuf,
+        /// Approximate number of records, spread over the modules (see below).
+        #[arg(long, default_value_t = 1000)]
+        scale: u64,
+        /// Seed of the deterministic generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// JSON plant file; `none` plants nothing; default: the built-in set
+        /// (xtask/plants/default.json: test.stix2 and pegasus.stix2 indicators).
+        #[arg(long)]
+        plant: Option<String>,
+        /// Leave the newest SMS only in sms.db-wal (a separate backup file).
+        #[arg(long)]
+        wal: bool,
+    },
+    /// Regenerate fixtures/sample-backup (scale 50, default plants, WAL on, seed 1).
+    GenIosBackupSample {
+        /// Where to write it.
+        #[arg(long, default_value = "fixtures/sample-backup")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let opts = match cli.task {
+        Task::GenIosBackup {
+            out,
+            scale,
+            seed,
+            plant,
+            wal,
+        } => gen::Options {
+            out,
+            scale,
+            seed,
+            wal,
+            plants: plant::load(plant.as_deref())?,
+        },
+        Task::GenIosBackupSample { out } => {
+            // Replace a previous sample; refuse anything that does not look like one.
+            if out.exists() {
+                anyhow::ensure!(
+                    out.join("Manifest.db").exists(),
+                    "{} exists and is not a backup",
+                    out.display()
+                );
+                std::fs::remove_dir_all(&out)?;
+            }
+            gen::Options {
+                out,
+                scale: 50,
+                seed: 1,
+                wal: true,
+                plants: plant::load(None)?,
+            }
+        }
+    };
+    let start = Instant::now();
+    let expected = gen::run(&opts)?;
+    let total: u64 = expected.records.values().sum();
+    eprintln!(
+        "wrote {} ({} records, {} planted) and {} in {:.2}s",
+        opts.out.display(),
+        total,
+        expected.detections.len(),
+        gen::expected_path(&opts.out).display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
