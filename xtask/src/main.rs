@@ -77,9 +77,9 @@ enum Task {
     },
     /// Regenerate fixtures/sample-backup (scale 50, default plants, WAL on, seed 1).
     GenIosBackupSample {
-        /// Where to write it.
-        #[arg(long, default_value = "fixtures/sample-backup")]
-        out: PathBuf,
+        /// Where to write it [default: <workspace>/fixtures/sample-backup].
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -100,6 +100,9 @@ fn main() -> Result<()> {
             plants: plant::load(plant.as_deref())?,
         },
         Task::GenIosBackupSample { out } => {
+            let out = out.unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sample-backup")
+            });
             // Replace a previous sample; refuse anything that does not look like one.
             if out.exists() {
                 anyhow::ensure!(
