@@ -17,6 +17,9 @@ mod rng;
 mod sqlite;
 mod wal;
 
+#[cfg(test)]
+mod consistency;
+
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -24,10 +27,13 @@ use std::time::Instant;
 
 const SPLIT: &str = "\
 Records per module for --scale N (min in brackets; planted records come on top):
-  sms                              N messages; N/20 handles and chats [3]; N/50 attachments
+  sms                              N messages; N/20 handles and chats [3];
+                                   sms_attachments: N/50 attachments
   safari_history                   N/3 visits [3] (about half to new URLs; 1 in 200 an
                                    http->https same-site redirect, counted as 2 visits)
-  whatsapp                         N/10 messages [3] in N/200 chat sessions [2]
+  whatsapp                         N/10 messages [3] in N/200 chat sessions [2] (MVT counts
+                                   messages + sessions); whatsapp_contacts: one ContactsV2
+                                   contact per one-to-one chat
   calls                            N/10 call records [3]
   interaction_c                    N/10 interactions [3] with N/50 contacts [3]
   datausage                        N/30 processes [3], one ZLIVEUSAGE row each
@@ -41,6 +47,10 @@ Records per module for --scale N (min in brackets; planted records come on top):
                                    directories, then background files/dirs/symlinks)
 With --wal, N/100 more SMS [1] (and the sms plants marked wal_only) are left only in
 Library/SMS/sms.db-wal, stored as its own backup file.
+
+Plant file: a JSON array of {\"module\": SLUG, \"type\": T, \"value\": V, \"bundle\": B?,
+\"wal_only\": bool?}, T one of domain-name, url, process:name, email-addr, file:name,
+configuration-profile:id, app:id or heuristic, as each module supports (xtask/src/plant.rs).
 
 Output: DIR (the backup) and DIR.expected.json beside it: per-module record counts as MVT
 counts them, and one entry per planted indicator (module, indicator type and value, the
