@@ -6,7 +6,7 @@ use anyhow::{anyhow, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tracehound_core::runner::{self, ModuleReport, Status};
-use tracehound_core::{Level, Matcher, Timestamp};
+use tracehound_core::{Level, Matcher, Module, Timestamp};
 use tracehound_evidence::{IosBackup, IosSource};
 use tracehound_ioc::{IndicatorMatcher, IndicatorSet};
 use tracehound_report::info::sha256_file;
@@ -94,43 +94,60 @@ fn source_infos(set: &IndicatorSet) -> Vec<IndicatorSourceInfo> {
         .collect()
 }
 
-/// Prints the module list.
-pub fn list_modules() {
-    for m in tracehound_ios::MODULES {
+/// Prints a module list.
+pub fn list_modules<E: ?Sized>(modules: &[&dyn Module<E>]) {
+    for m in modules {
         let meta = m.meta();
         println!("{:<34} {}", meta.slug, meta.description);
     }
 }
 
-/// Checks an iOS backup folder.
-pub fn check_ios_backup(ui: &Ui, opts: &CheckOpts, backup: &Path) -> Result<Outcome> {
+/// An opened acquisition, as a check needs it.
+pub trait Target<E: ?Sized> {
+    /// The path given.
+    fn path(&self) -> &Path;
+    /// Acquisition kind, as named in `info.json`.
+    fn acquisition(&self) -> &'static str;
+    /// The evidence the modules read.
+    fn evidence(&self) -> &E;
+    /// The files read so far (for `--hashes`), relative to [`Target::path`].
+    fn inputs(&self) -> Vec<tracehound_core::InputFile>;
+}
+
+/// Runs `modules` over a target and writes/summarises the results. The output folder is
+/// checked before anything else, so an existing folder is refused before any work.
+pub fn run_check<E: ?Sized + Sync>(
+    ui: &Ui,
+    opts: &CheckOpts,
+    all_modules: &[&dyn Module<E>],
+    open: impl FnOnce() -> Result<Box<dyn Target<E>>>,
+) -> Result<Outcome> {
     let started = Timestamp::now();
-    let modules = tracehound_ios::select(&opts.modules)
-        .map_err(|n| anyhow!("unknown module {n:?}; see --list-modules"))?;
-    // Refuse an existing results folder before any work.
+    let modules = select(all_modules, &opts.modules)?;
     let out = match &opts.output {
         Some(dir) => Some(OutputDir::create(dir, opts.force)?),
         None => None,
     };
     let indicators = load_indicators(ui, &opts.iocs)?;
     let matcher = IndicatorMatcher::new(&indicators);
-    let evidence = IosBackup::open(backup)?;
+    let target = open()?;
     ui.say(
         Tone::Plain,
-        &format!("Checking iOS backup {}", backup.display()),
+        &format!(
+            "Checking {} {}",
+            target.acquisition(),
+            target.path().display()
+        ),
     );
 
     ui.start_progress(modules.len());
-    let reports = runner::run(
-        &modules,
-        &evidence as &dyn IosSource,
-        &matcher as &dyn Matcher,
-        ui,
-    )
-    .map_err(|e| anyhow!(e))?;
+    let reports = runner::run(&modules, target.evidence(), &matcher as &dyn Matcher, ui)
+        .map_err(|e| anyhow!(e))?;
     ui.finish_progress();
 
-    let hashes = opts.hashes.then(|| hash_inputs(backup, &evidence.inputs()));
+    let hashes = opts
+        .hashes
+        .then(|| hash_inputs(target.path(), &target.inputs()));
     let module_infos: Vec<ModuleInfo> = reports.iter().map(ModuleInfo::from_report).collect();
     let info = RunInfo {
         tool: "tracehound",
@@ -138,8 +155,8 @@ pub fn check_ios_backup(ui: &Ui, opts: &CheckOpts, backup: &Path) -> Result<Outc
         command: std::env::args().collect(),
         started: RunInfo::time(started),
         finished: RunInfo::time(Timestamp::now()),
-        target_path: backup.display().to_string(),
-        acquisition: "ios_backup",
+        target_path: target.path().display().to_string(),
+        acquisition: target.acquisition(),
         indicators: source_infos(&indicators),
         detections: RunInfo::count_detections(&module_infos),
         modules: module_infos,
@@ -155,6 +172,55 @@ pub fn check_ios_backup(ui: &Ui, opts: &CheckOpts, backup: &Path) -> Result<Outc
         None => None,
     };
     Ok(summarise(ui, &reports, written.as_deref()))
+}
+
+fn select<'m, E: ?Sized>(
+    all: &[&'m dyn Module<E>],
+    names: &[String],
+) -> Result<Vec<&'m dyn Module<E>>> {
+    if names.is_empty() {
+        return Ok(all.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            all.iter()
+                .find(|m| m.meta().slug == n.as_str() || m.meta().name.eq_ignore_ascii_case(n))
+                .copied()
+                .ok_or_else(|| anyhow!("unknown module {n:?}; see --list-modules"))
+        })
+        .collect()
+}
+
+/// An opened iOS backup.
+struct BackupTarget {
+    path: std::path::PathBuf,
+    backup: IosBackup,
+}
+
+impl Target<dyn IosSource> for BackupTarget {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+    fn acquisition(&self) -> &'static str {
+        "ios_backup"
+    }
+    fn evidence(&self) -> &(dyn IosSource + 'static) {
+        &self.backup
+    }
+    fn inputs(&self) -> Vec<tracehound_core::InputFile> {
+        self.backup.inputs()
+    }
+}
+
+/// Checks an iOS backup folder.
+pub fn check_ios_backup(ui: &Ui, opts: &CheckOpts, backup: &Path) -> Result<Outcome> {
+    run_check(ui, opts, tracehound_ios::MODULES, || {
+        Ok(Box::new(BackupTarget {
+            path: backup.to_path_buf(),
+            backup: IosBackup::open(backup)?,
+        }))
+    })
 }
 
 fn hash_inputs(root: &Path, inputs: &[tracehound_core::InputFile]) -> Vec<FileHash> {

@@ -37,7 +37,7 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
     match command {
         Command::Ios(IosCommand::CheckBackup { opts, backup }) => {
             if opts.list_modules {
-                check::list_modules();
+                check::list_modules(tracehound_ios::MODULES);
                 return Ok(check::Outcome::Clean);
             }
             let backup = backup
@@ -47,7 +47,7 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
         }
         Command::Check { opts, path } => {
             if opts.list_modules {
-                check::list_modules();
+                check::list_modules(tracehound_ios::MODULES);
                 return Ok(check::Outcome::Clean);
             }
             let path = path
