@@ -24,6 +24,16 @@ pub enum AcquisitionKind {
     IosBackup,
     /// A full-filesystem dump (folder or archive).
     IosFilesystem,
+    /// A sysdiagnose archive.
+    IosSysdiagnose,
+    /// An androidqf acquisition (folder or zip).
+    AndroidQf,
+    /// An `adb bugreport` zip.
+    AndroidBugreport,
+    /// An `adb backup` file.
+    AndroidBackup,
+    /// Android 16 intrusion logs.
+    AndroidIntrusionLogs,
 }
 
 /// Static facts about a module.
