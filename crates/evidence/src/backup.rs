@@ -34,6 +34,37 @@ pub struct ManifestRow {
     pub meta: Result<MbFile, String>,
 }
 
+/// A row of `Files` with its metadata blob not yet decoded, for callers that decode in parallel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawManifestRow {
+    /// SHA-1 of `domain-relativePath`, 40 hex characters.
+    pub file_id: String,
+    /// Backup domain.
+    pub domain: String,
+    /// Path relative to the domain's root.
+    pub relative_path: String,
+    /// 1 file, 2 directory, 4 symbolic link.
+    pub flags: i64,
+    /// The `MBFile` blob, when the column holds one.
+    pub blob: Option<Vec<u8>>,
+}
+
+impl RawManifestRow {
+    /// Decodes the metadata blob.
+    pub fn decode(self) -> ManifestRow {
+        ManifestRow {
+            meta: match &self.blob {
+                Some(b) => decode_mbfile(b),
+                None => Err("no metadata blob".into()),
+            },
+            file_id: self.file_id,
+            domain: self.domain,
+            relative_path: self.relative_path,
+            flags: self.flags,
+        }
+    }
+}
+
 /// The `MBFile` metadata of a backup entry.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MbFile {
@@ -202,6 +233,14 @@ impl IosBackup {
 
     /// Calls `f` for every row of `Files`, in `rowid` order, with decoded metadata.
     pub fn for_each_entry(&self, mut f: impl FnMut(ManifestRow)) -> Result<(), EvidenceError> {
+        self.for_each_raw_entry(|row| f(row.decode()))
+    }
+
+    /// Calls `f` for every row of `Files`, in `rowid` order, metadata left undecoded.
+    pub fn for_each_raw_entry(
+        &self,
+        mut f: impl FnMut(RawManifestRow),
+    ) -> Result<(), EvidenceError> {
         let db = self.manifest.lock().map_err(|_| EvidenceError::Poisoned)?;
         let mut stmt = db
             .conn()
@@ -215,18 +254,14 @@ impl IosBackup {
                     _ => String::new(),
                 }
             };
-            let blob = match row.get_ref(4) {
-                Ok(rusqlite::types::ValueRef::Blob(b)) => Some(b),
-                _ => None,
-            };
-            f(ManifestRow {
+            f(RawManifestRow {
                 file_id: text(0),
                 domain: text(1),
                 relative_path: text(2),
                 flags: row.get::<_, Option<i64>>(3).ok().flatten().unwrap_or(0),
-                meta: match blob {
-                    Some(b) => decode_mbfile(b),
-                    None => Err("no metadata blob".into()),
+                blob: match row.get_ref(4) {
+                    Ok(rusqlite::types::ValueRef::Blob(b)) => Some(b.to_vec()),
+                    _ => None,
                 },
             });
         }

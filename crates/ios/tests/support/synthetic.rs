@@ -138,6 +138,12 @@ impl SyntheticBackup {
 
     /// Writes `Manifest.db` and opens the backup.
     pub fn open(&self) -> IosBackup {
+        self.write_manifest();
+        IosBackup::open(&self.dir).unwrap()
+    }
+
+    /// Writes `Manifest.db` (for tests of what the backup reader makes of the folder).
+    pub fn write_manifest(&self) {
         let manifest = self.dir.join("Manifest.db");
         let _ = std::fs::remove_file(&manifest);
         let conn = rusqlite::Connection::open(&manifest).unwrap();
@@ -155,8 +161,6 @@ impl SyntheticBackup {
             .unwrap();
         }
         tx.commit().unwrap();
-        drop(conn);
-        IosBackup::open(&self.dir).unwrap()
     }
 }
 
