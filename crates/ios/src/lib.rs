@@ -5,8 +5,22 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod backup_info;
+pub mod calls;
 mod common;
+pub mod configuration_profiles;
+pub mod datausage;
+pub mod idstatuscache;
+pub mod interactionc;
+pub mod locationd;
+pub mod manifest;
+pub mod osanalytics_addaily;
+mod plist_json;
+pub mod safari_history;
 pub mod sms;
+pub mod tcc;
+pub mod webkit_resource_load_statistics;
+pub mod whatsapp;
 
 use tracehound_core::Module;
 use tracehound_evidence::IosSource;
@@ -15,7 +29,22 @@ use tracehound_evidence::IosSource;
 pub type IosModule = dyn Module<dyn IosSource>;
 
 /// Every iOS module, in the order results list them.
-pub static MODULES: &[&IosModule] = &[&sms::Sms];
+pub static MODULES: &[&IosModule] = &[
+    &sms::Sms,
+    &datausage::Datausage,
+    &manifest::Manifest,
+    &backup_info::BackupInfo,
+    &configuration_profiles::ConfigurationProfiles,
+    &idstatuscache::IdStatusCache,
+    &locationd::LocationdClients,
+    &osanalytics_addaily::OsAnalyticsAdDaily,
+    &whatsapp::Whatsapp,
+    &tcc::Tcc,
+    &webkit_resource_load_statistics::WebkitResourceLoadStatistics,
+    &calls::Calls,
+    &safari_history::SafariHistory,
+    &interactionc::InteractionC,
+];
 
 /// The modules whose slugs are in `names` (all when empty); unknown names are returned as `Err`.
 pub fn select(names: &[String]) -> Result<Vec<&'static IosModule>, String> {
