@@ -100,6 +100,41 @@ impl<T: Record> RecordSet for Vec<T> {
     }
 }
 
+/// A module result that is one object rather than a list (MVT writes `backup_info.json` so).
+#[derive(Debug, Clone)]
+pub struct Single<T>(pub T);
+
+impl<T: Record> RecordSet for Single<T> {
+    fn len(&self) -> usize {
+        1
+    }
+    fn observables<'a>(&'a self, i: usize, out: &mut Vec<Observable<'a>>) {
+        if i == 0 {
+            self.0.observables(out);
+        }
+    }
+    fn timeline(&self, i: usize, out: &mut Vec<TimelineEvent>) {
+        if i == 0 {
+            self.0.timeline(out);
+        }
+    }
+    fn event_time(&self, i: usize) -> Option<Timestamp> {
+        (i == 0).then(|| self.0.event_time()).flatten()
+    }
+    fn record_json(&self, i: usize) -> serde_json::Value {
+        match i {
+            0 => serde_json::to_value(&self.0).unwrap_or(serde_json::Value::Null),
+            _ => serde_json::Value::Null,
+        }
+    }
+    fn write_json(&self, out: &mut dyn io::Write) -> io::Result<()> {
+        write_pretty_json(out, &self.0)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// Serializes `value` as JSON with MVT's 4-space indentation.
 pub fn write_pretty_json<T: Serialize + ?Sized>(
     out: &mut dyn io::Write,

@@ -120,6 +120,7 @@ pub struct IosBackup {
     root: PathBuf,
     manifest: Mutex<Db>,
     info: Option<Dictionary>,
+    info_error: Option<String>,
     manifest_plist: Option<Dictionary>,
     reads: Mutex<BTreeSet<InputFile>>,
 }
@@ -160,7 +161,11 @@ impl IosBackup {
             return Err(not_backup("not a folder".into()));
         }
         let manifest_plist = read_optional_plist(root, "Manifest.plist")?;
-        let info = read_optional_plist(root, "Info.plist")?;
+        // A damaged Info.plist only costs the BackupInfo module, not the whole check.
+        let (info, info_error) = match read_optional_plist(root, "Info.plist") {
+            Ok(info) => (info, None),
+            Err(e) => (None, Some(e.to_string())),
+        };
         if let Some(mp) = &manifest_plist {
             if mp.get("IsEncrypted").and_then(Value::as_boolean) == Some(true) {
                 return Err(EvidenceError::Encrypted {
@@ -211,6 +216,7 @@ impl IosBackup {
             root: root.to_path_buf(),
             manifest: Mutex::new(db),
             info,
+            info_error,
             manifest_plist,
             reads: Mutex::new(reads),
         })
@@ -224,6 +230,11 @@ impl IosBackup {
     /// `Info.plist`, if present and readable.
     pub fn info(&self) -> Option<&Dictionary> {
         self.info.as_ref()
+    }
+
+    /// Why `Info.plist` could not be read, if it is present but damaged.
+    pub fn info_error(&self) -> Option<&str> {
+        self.info_error.as_deref()
     }
 
     /// `Manifest.plist`, if present and readable.

@@ -13,6 +13,7 @@ use crate::plist_json::{python_datetime, to_json, value_date};
 use serde::Serialize;
 use serde_json::Value as Json;
 use tracehound_core::module::ModuleContext;
+use tracehound_core::record::Single;
 use tracehound_core::{
     AcquisitionKind, InputFile, Module, ModuleError, ModuleMeta, ModuleOutput, Observable,
     Platform, Record, Timestamp,
@@ -148,14 +149,25 @@ impl Module<dyn IosSource> for BackupInfo {
     }
 
     fn run(&self, ev: &dyn IosSource, _: &ModuleContext<'_>) -> Result<ModuleOutput, ModuleError> {
-        let info = ev
+        let backup = ev
             .backup()
-            .and_then(|b| b.info())
             .ok_or_else(|| ModuleError::NotFound(format!("{ARTIFACT} (backup folders only)")))?;
+        if let Some(reason) = backup.info_error() {
+            return Err(ModuleError::Corrupted {
+                path: String::new(),
+                reason: reason.to_string(),
+            });
+        }
+        let info = backup
+            .info()
+            .ok_or_else(|| ModuleError::NotFound(ARTIFACT.to_string()))?;
         let record = BackupDetails::from_dict(info);
-        Ok(ModuleOutput::new(vec![record]).with_inputs(vec![InputFile {
-            path: ARTIFACT.into(),
-            artifact: None,
-        }]))
+        // MVT writes backup_info.json as one object, not a list.
+        Ok(
+            ModuleOutput::new(Single(record)).with_inputs(vec![InputFile {
+                path: ARTIFACT.into(),
+                artifact: None,
+            }]),
+        )
     }
 }

@@ -43,7 +43,7 @@ fn device_facts_with_mvt_names() {
     let records = synthetic::records_json(&out);
     assert_eq!(
         records,
-        json!([{
+        json!({
             "Build Version": "21B74",
             "Device Name": "Phone",
             "Display Name": null,
@@ -62,7 +62,7 @@ fn device_facts_with_mvt_names() {
             "Target Type": null,
             "Unique Identifier": null,
             "iTunes Version": null
-        }])
+        })
     );
     let o = |v: &str| ("AppId".to_string(), v.to_string());
     assert_eq!(
@@ -87,7 +87,7 @@ fn sub_second_backup_dates_keep_microseconds_as_python_prints_them() {
     b.write_top("Info.plist", &synthetic::binary_plist(&plist));
     let out = synthetic::run("backup_info", &b.open()).unwrap();
     let records = synthetic::records_json(&out);
-    assert_eq!(records[0]["Last Backup Date"], "2021-12-03 19:33:13.250000");
+    assert_eq!(records["Last Backup Date"], "2021-12-03 19:33:13.250000");
 }
 
 #[test]
@@ -102,7 +102,12 @@ fn corrupt_info_plist_is_an_error_not_a_panic() {
     let b = SyntheticBackup::new("backup-info-corrupt");
     b.write_top("Info.plist", b"<?xml version=\"1.0\"?><plist><dict><key>x");
     b.write_manifest();
-    // The backup reader refuses the whole folder, naming the file.
-    let err = tracehound_evidence::backup::IosBackup::open(b.dir()).err();
-    assert!(err.is_some_and(|e| e.to_string().contains("Info.plist")));
+    // Only BackupInfo fails, naming the file; the backup itself still opens.
+    let r = synthetic::run("backup_info", &b.open());
+    match r {
+        Err(ModuleError::Corrupted { reason, .. }) => {
+            assert!(reason.contains("Info.plist"), "{reason}")
+        }
+        other => panic!("expected Corrupted, got {:?}", other.err()),
+    }
 }
