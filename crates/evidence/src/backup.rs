@@ -7,7 +7,11 @@
 //! encrypted). The database is loaded in memory with its WAL; lookups use indexes we build on
 //! that in-memory copy. File IDs are validated before any path is built from them, and symbolic
 //! links in the backup folder are never followed.
+//!
+//! An encrypted backup is opened with its password or key ([`IosBackup::open_with`]):
+//! `Manifest.db` and each file are then decrypted in memory as they are read (see [`crate::crypto`]).
 
+use crate::crypto::{BackupKeys, Secret};
 use crate::ios::{Artifact, FoundFile, IosSource};
 use crate::plist_util::{self, as_i64, KeyedArchive};
 use crate::sqlite::{Db, MAX_IN_MEMORY};
@@ -123,6 +127,7 @@ pub struct IosBackup {
     info_error: Option<String>,
     manifest_plist: Option<Dictionary>,
     reads: Mutex<BTreeSet<InputFile>>,
+    keys: Option<BackupKeys>,
 }
 
 /// Whether `dir` looks like a backup folder (has `Manifest.db` or `Manifest.plist`).
@@ -151,8 +156,14 @@ fn like_pattern(p: &str) -> String {
 }
 
 impl IosBackup {
-    /// Opens the backup at `root`, reading its plists and `Manifest.db`.
+    /// Opens the backup at `root`, reading its plists and `Manifest.db`. An encrypted backup is
+    /// refused with [`EvidenceError::Encrypted`]: open it with [`IosBackup::open_with`].
     pub fn open(root: &Path) -> Result<IosBackup, EvidenceError> {
+        IosBackup::open_with(root, None)
+    }
+
+    /// Opens the backup at `root`; `secret` unlocks it if it is encrypted (and is unused if not).
+    pub fn open_with(root: &Path, secret: Option<&Secret>) -> Result<IosBackup, EvidenceError> {
         let not_backup = |reason: String| EvidenceError::NotABackup {
             path: root.display().to_string(),
             reason,
@@ -166,24 +177,34 @@ impl IosBackup {
             Ok(info) => (info, None),
             Err(e) => (None, Some(e.to_string())),
         };
-        if let Some(mp) = &manifest_plist {
-            if mp.get("IsEncrypted").and_then(Value::as_boolean) == Some(true) {
+        let keys = match (&manifest_plist, secret) {
+            (Some(mp), Some(secret)) if plist_says_encrypted(mp) => {
+                Some(BackupKeys::unlock(&root.display().to_string(), mp, secret)?)
+            }
+            (Some(mp), None) if plist_says_encrypted(mp) => {
                 return Err(EvidenceError::Encrypted {
                     path: root.display().to_string(),
-                });
+                })
             }
-        }
+            _ => None,
+        };
         let db_path = root.join("Manifest.db");
         if !db_path.is_file() {
             return Err(not_backup("Manifest.db is missing".into()));
         }
-        let image = read_bounded(&db_path, MAX_IN_MEMORY)?;
+        let mut image = read_bounded(&db_path, MAX_IN_MEMORY)?;
         let wal_path = root.join("Manifest.db-wal");
-        let wal = if wal_path.is_file() {
+        let mut wal = if wal_path.is_file() {
             Some(read_bounded(&wal_path, MAX_IN_MEMORY)?)
         } else {
             None
         };
+        if let Some(k) = &keys {
+            image = k.decrypt_manifest_db("Manifest.db", image)?;
+            wal = wal
+                .map(|w| k.decrypt_manifest_db("Manifest.db-wal", w))
+                .transpose()?;
+        }
         let db = Db::from_bytes("Manifest.db", image, wal.as_deref())?;
         if !db.has_table("Files") {
             return Err(EvidenceError::Corrupt {
@@ -219,6 +240,27 @@ impl IosBackup {
             info_error,
             manifest_plist,
             reads: Mutex::new(reads),
+            keys,
+        })
+    }
+
+    /// The unlocked keys, when the backup is encrypted.
+    pub fn keys(&self) -> Option<&BackupKeys> {
+        self.keys.as_ref()
+    }
+
+    /// The decoded `MBFile` record of `file_id`.
+    fn file_record(&self, file_id: &str) -> Result<MbFile, EvidenceError> {
+        let db = self.manifest.lock().map_err(|_| EvidenceError::Poisoned)?;
+        let blob: Option<Vec<u8>> = db
+            .conn()
+            .query_row("SELECT file FROM Files WHERE fileID = ?1", [file_id], |r| {
+                r.get(0)
+            })
+            .map_err(|e| db.error(e))?;
+        decode_mbfile(&blob.unwrap_or_default()).map_err(|e| EvidenceError::Corrupt {
+            path: format!("Manifest.db record of {file_id}"),
+            reason: e,
         })
     }
 
@@ -394,7 +436,10 @@ impl IosSource for IosBackup {
                     .into(),
             });
         }
-        let bytes = read_bounded(&path, MAX_IN_MEMORY)?;
+        let mut bytes = read_bounded(&path, MAX_IN_MEMORY)?;
+        if let Some(keys) = &self.keys {
+            bytes = keys.decrypt_file(&file.path, &self.file_record(file_id)?, bytes)?;
+        }
         self.record_read(file);
         Ok(bytes)
     }
@@ -431,6 +476,18 @@ impl IosSource for IosBackup {
             .map(|r| r.iter().cloned().collect())
             .unwrap_or_default()
     }
+}
+
+fn plist_says_encrypted(manifest_plist: &Dictionary) -> bool {
+    manifest_plist
+        .get("IsEncrypted")
+        .and_then(Value::as_boolean)
+        == Some(true)
+}
+
+/// Whether the backup at `root` says it is encrypted (`Manifest.plist` → `IsEncrypted`).
+pub fn is_encrypted(root: &Path) -> Result<bool, EvidenceError> {
+    Ok(read_optional_plist(root, "Manifest.plist")?.is_some_and(|mp| plist_says_encrypted(&mp)))
 }
 
 fn read_optional_plist(root: &Path, name: &str) -> Result<Option<Dictionary>, EvidenceError> {

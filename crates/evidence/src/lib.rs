@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod android;
+pub mod archive;
 pub mod backup;
 pub mod detect;
 pub mod ios;

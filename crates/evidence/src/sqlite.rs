@@ -188,6 +188,10 @@ fn harden(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, true)?;
     conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)?;
-    conn.execute_batch("PRAGMA cell_size_check=ON; PRAGMA query_only=OFF;")?;
+    // temp_store=MEMORY: sorts and temporary indexes never spill evidence (decrypted or not)
+    // into temporary files.
+    conn.execute_batch(
+        "PRAGMA cell_size_check=ON; PRAGMA query_only=OFF; PRAGMA temp_store=MEMORY;",
+    )?;
     Ok(())
 }
