@@ -40,7 +40,7 @@ pub fn decrypt_in_place(
             Some(n) => Err(format!("is empty but its manifest record says {n} bytes")),
         };
     }
-    if data.len() % BLOCK != 0 {
+    if !data.chunks_exact(BLOCK).remainder().is_empty() {
         return Err(format!(
             "{} bytes is not a whole number of AES blocks: the file is truncated or damaged",
             data.len()
