@@ -23,5 +23,5 @@ pub use module::{
     AcquisitionKind, InputFile, Module, ModuleError, ModuleMeta, ModuleOutput, ParseStats, Platform,
 };
 pub use observable::Observable;
-pub use record::{Record, RecordSet, TimelineEvent};
+pub use record::{Record, RecordSet, TimelineEvent, TimelineKey};
 pub use timestamp::Timestamp;

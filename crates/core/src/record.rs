@@ -32,6 +32,19 @@ impl TimelineEvent {
     }
 }
 
+/// Where a timeline event comes from, without its text: the runner sorts these and the
+/// writers render the events from the records as they stream the timeline out, so a run never
+/// holds millions of description strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimelineKey {
+    /// When it happened (`None` sorts first).
+    pub timestamp: Option<Timestamp>,
+    /// Index of the record in its module's records.
+    pub record: u32,
+    /// Index of the event among that record's events.
+    pub index: u16,
+}
+
 /// A record a module yields: a plain serde struct whose field names follow MVT's where MVT has
 /// the module. It tells the runner what it carries that indicators can match and what goes on
 /// the timeline; the matching itself is generic.

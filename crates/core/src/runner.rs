@@ -5,7 +5,7 @@ use crate::alert::{Alert, Level};
 use crate::matcher::{IndicatorMatch, Matcher};
 use crate::module::{Module, ModuleContext, ModuleError, ModuleMeta, ModuleOutput};
 use crate::observable::Observable;
-use crate::record::TimelineEvent;
+use crate::record::{TimelineEvent, TimelineKey};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -54,13 +54,41 @@ pub struct ModuleReport {
     pub output: Option<ModuleOutput>,
     /// Heuristic alerts followed by indicator alerts, each pointing at a record.
     pub alerts: Vec<Alert>,
-    /// Timeline events of all its records, de-duplicated and sorted.
-    pub timeline: Vec<TimelineEvent>,
+    /// Its timeline events as keys, sorted by time, record and index; render them with
+    /// [`ModuleReport::render_timeline`].
+    pub timeline: Vec<TimelineKey>,
     /// Wall time spent.
     pub duration: Duration,
 }
 
 impl ModuleReport {
+    /// Renders the timeline events for `keys` (sorted as [`ModuleReport::timeline`] is), in
+    /// order, dropping exact duplicates (same time, event and description), calling `f` on each.
+    pub fn render_timeline(&self, keys: &[TimelineKey], mut f: impl FnMut(&TimelineEvent)) {
+        let Some(out) = &self.output else { return };
+        let mut events = Vec::new();
+        let mut cached: Option<u32> = None;
+        let mut group: Vec<TimelineEvent> = Vec::new();
+        for key in keys {
+            if cached != Some(key.record) {
+                events.clear();
+                out.records.timeline(key.record as usize, &mut events);
+                cached = Some(key.record);
+            }
+            let Some(e) = events.get(key.index as usize) else {
+                continue;
+            };
+            if group.first().is_some_and(|g| g.timestamp != e.timestamp) {
+                group.clear();
+            }
+            if group.contains(e) {
+                continue;
+            }
+            f(e);
+            group.push(e.clone());
+        }
+    }
+
     /// Number of records produced.
     pub fn record_count(&self) -> usize {
         self.output.as_ref().map_or(0, |o| o.records.len())
@@ -267,19 +295,27 @@ fn match_records(slug: &'static str, out: &ModuleOutput, matcher: &dyn Matcher) 
     chunks.into_iter().flatten().collect()
 }
 
-fn build_timeline(out: &ModuleOutput) -> Vec<TimelineEvent> {
-    let n = out.records.len();
-    let mut events: Vec<TimelineEvent> = (0..n.div_ceil(CHUNK))
+fn build_timeline(out: &ModuleOutput) -> Vec<TimelineKey> {
+    let n = out.records.len().min(u32::MAX as usize);
+    let mut keys: Vec<TimelineKey> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .flat_map_iter(|c| {
+            let mut keys = Vec::new();
             let mut ev = Vec::new();
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                ev.clear();
                 out.records.timeline(i, &mut ev);
+                keys.extend(ev.iter().take(u16::MAX as usize).enumerate().map(|(j, e)| {
+                    TimelineKey {
+                        timestamp: e.timestamp,
+                        record: i as u32,
+                        index: j as u16,
+                    }
+                }));
             }
-            ev
+            keys
         })
         .collect();
-    events.par_sort_unstable();
-    events.dedup();
-    events
+    keys.par_sort_unstable();
+    keys
 }

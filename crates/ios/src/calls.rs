@@ -88,25 +88,25 @@ fn media(category: Option<i64>, zcalltype: Option<i64>, kind: &str) -> Option<&'
 
 impl Call {
     fn from_row(row: &RawRow) -> Self {
-        let provider = text(row.get("ZSERVICE_PROVIDER"));
+        let provider = text(row.get("ZSERVICE_PROVIDER").as_ref());
         let zcalltype = row.int("ZCALLTYPE");
         let kind = call_type(provider.as_deref(), zcalltype);
         Call {
             isodate: row
                 .get("ZDATE")
-                .and_then(RawValue::as_f64)
+                .and_then(|v| v.as_f64())
                 .and_then(Timestamp::from_mac_secs_f64),
-            duration: row.get("ZDURATION").cloned().unwrap_or(RawValue::Null),
-            location: text(row.get("ZLOCATION")),
-            number: text(row.get("ZADDRESS")),
+            duration: row.get("ZDURATION").unwrap_or(RawValue::Null),
+            location: text(row.get("ZLOCATION").as_ref()),
+            number: text(row.get("ZADDRESS").as_ref()),
             direction: row
                 .int("ZORIGINATED")
                 .map(|o| if o != 0 { "outgoing" } else { "incoming" }),
             answered: row.int("ZANSWERED").map(|a| a != 0),
             call_type: kind,
             media: media(row.int("ZCALL_CATEGORY"), zcalltype, kind),
-            name: text(row.get("ZNAME")).filter(|n| !n.is_empty()),
-            unique_id: text(row.get("ZUNIQUE_ID")),
+            name: text(row.get("ZNAME").as_ref()).filter(|n| !n.is_empty()),
+            unique_id: text(row.get("ZUNIQUE_ID").as_ref()),
             provider,
         }
     }

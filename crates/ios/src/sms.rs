@@ -152,8 +152,8 @@ impl Module<dyn IosSource> for Sms {
                     .map(str::to_string)
                     .collect();
                 messages.push(SmsMessage {
-                    isodate: sms_time(row.get("date")),
-                    isodate_read: sms_time(row.get("date_read")),
+                    isodate: sms_time(row.get("date").as_ref()),
+                    isodate_read: sms_time(row.get("date_read").as_ref()),
                     direction: if row.int("is_from_me") == Some(1) {
                         "sent"
                     } else {

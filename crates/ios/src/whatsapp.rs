@@ -188,7 +188,7 @@ impl Record for WhatsappRecord {
                 let from = m
                     .row
                     .get("ZFROMJID")
-                    .map_or_else(|| "Unknown".to_string(), sql::py_display);
+                    .map_or_else(|| "Unknown".to_string(), |v| sql::py_display(&v));
                 let mut data = format!("'{}' from {from}", m.text().replace('\n', "\\n"));
                 if let Some(links) = m.links.as_ref().filter(|l| !l.is_empty()) {
                     data.push_str(" - Embedded links: ");

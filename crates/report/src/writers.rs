@@ -2,11 +2,12 @@
 
 use crate::info::RunInfo;
 use crate::output::{OutputDir, OutputError};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, Write};
 use tracehound_core::record::write_pretty_json;
 use tracehound_core::runner::ModuleReport;
-use tracehound_core::{Alert, IndicatorRef};
+use tracehound_core::{Alert, IndicatorRef, TimelineKey};
 
 /// An alert as written to `alerts.json`.
 #[derive(Serialize)]
@@ -32,19 +33,6 @@ fn alert_json<'a>(r: &ModuleReport, a: &'a Alert) -> AlertJson<'a> {
         event,
         matched_indicator: a.matched_indicator.as_deref(),
     }
-}
-
-/// One row of `timeline.csv`.
-#[derive(Serialize)]
-struct TimelineRow<'a> {
-    #[serde(rename = "UTC Timestamp")]
-    timestamp: String,
-    #[serde(rename = "Plugin")]
-    plugin: &'static str,
-    #[serde(rename = "Event")]
-    event: &'a str,
-    #[serde(rename = "Description")]
-    description: &'a str,
 }
 
 /// One row of `alerts_timeline.csv`.
@@ -75,28 +63,26 @@ pub fn write_results(
     info: &RunInfo,
     log: &str,
 ) -> Result<std::path::PathBuf, OutputError> {
-    let mut all_alerts = Vec::new();
-    for r in reports {
-        if let Some(o) = &r.output {
-            if !o.records.is_empty() {
-                out.write(&format!("{}.json", r.meta.slug), |w| {
-                    o.records.write_json(w)
-                })?;
-            }
-        }
-        if !r.alerts.is_empty() {
-            let alerts: Vec<AlertJson<'_>> = r.alerts.iter().map(|a| alert_json(r, a)).collect();
-            out.write(&format!("{}_detected.json", r.meta.slug), |w| {
-                write_pretty_json(w, &alerts)
-            })?;
-        }
-        all_alerts.extend(r.alerts.iter().map(|a| (r, a)));
-    }
+    // The big files (records, timeline) are written in parallel; each is synced on its own.
+    let (modules, timeline) = rayon::join(
+        || {
+            reports
+                .par_iter()
+                .map(|r| write_module_files(&out, r))
+                .collect::<Result<Vec<()>, OutputError>>()
+        },
+        || out.write("timeline.csv", |w| write_timeline(w, reports)),
+    );
+    modules?;
+    timeline?;
+    let all_alerts: Vec<(&ModuleReport, &Alert)> = reports
+        .iter()
+        .flat_map(|r| r.alerts.iter().map(move |a| (r, a)))
+        .collect();
 
     let alerts: Vec<AlertJson<'_>> = all_alerts.iter().map(|(r, a)| alert_json(r, a)).collect();
     out.write("alerts.json", |w| write_pretty_json(w, &alerts))?;
 
-    out.write("timeline.csv", |w| write_timeline(w, reports))?;
     out.write("alerts_timeline.csv", |w| {
         let mut rows: Vec<AlertRow<'_>> = all_alerts
             .iter()
@@ -123,33 +109,55 @@ pub fn write_results(
     out.commit()
 }
 
-/// Writes `timeline.csv`, sorted by time, module, event and description.
+/// Writes `<module>.json` and `<module>_detected.json`.
+fn write_module_files(out: &OutputDir, r: &ModuleReport) -> Result<(), OutputError> {
+    if let Some(o) = &r.output {
+        if !o.records.is_empty() {
+            out.write(&format!("{}.json", r.meta.slug), |w| {
+                o.records.write_json(w)
+            })?;
+        }
+    }
+    if !r.alerts.is_empty() {
+        let alerts: Vec<AlertJson<'_>> = r.alerts.iter().map(|a| alert_json(r, a)).collect();
+        out.write(&format!("{}_detected.json", r.meta.slug), |w| {
+            write_pretty_json(w, &alerts)
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes `timeline.csv`: every module's events merged by time (then module order, record and
+/// event order), rendered from the records as they are written.
 fn write_timeline(w: &mut dyn Write, reports: &[ModuleReport]) -> io::Result<()> {
-    let mut rows: Vec<(&tracehound_core::TimelineEvent, &'static str)> = reports
+    let mut keys: Vec<(Option<tracehound_core::Timestamp>, usize, TimelineKey)> = reports
         .iter()
-        .flat_map(|r| r.timeline.iter().map(move |e| (e, r.meta.name)))
+        .enumerate()
+        .flat_map(|(m, r)| r.timeline.iter().map(move |k| (k.timestamp, m, *k)))
         .collect();
-    rows.sort_by(|(a, am), (b, bm)| {
-        (a.timestamp, am, &a.event, &a.description).cmp(&(
-            b.timestamp,
-            bm,
-            &b.event,
-            &b.description,
-        ))
-    });
+    keys.sort_unstable();
     let mut csv = csv_writer(w);
-    if rows.is_empty() {
-        csv.write_record(["UTC Timestamp", "Plugin", "Event", "Description"])
-            .map_err(io::Error::other)?;
-    }
-    for (e, plugin) in rows {
-        csv.serialize(TimelineRow {
-            timestamp: e.timestamp.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            plugin,
-            event: &e.event,
-            description: &e.description,
-        })
+    csv.write_record(["UTC Timestamp", "Plugin", "Event", "Description"])
         .map_err(io::Error::other)?;
+    let mut result = Ok(());
+    // Runs of keys from one module are rendered together.
+    for run in keys.chunk_by(|a, b| a.1 == b.1) {
+        let report = &reports[run[0].1];
+        let run_keys: Vec<TimelineKey> = run.iter().map(|k| k.2).collect();
+        report.render_timeline(&run_keys, |e| {
+            if result.is_ok() {
+                result = csv.write_record([
+                    e.timestamp
+                        .map(|t| t.to_rfc3339())
+                        .unwrap_or_default()
+                        .as_str(),
+                    report.meta.name,
+                    &e.event,
+                    &e.description,
+                ]);
+            }
+        });
     }
+    result.map_err(io::Error::other)?;
     csv.flush()
 }

@@ -124,7 +124,7 @@ fn messages(db: &Db, file: &FoundFile, out: &mut Vec<WhatsappRecord>) -> Result<
         }
         let mut links: Vec<String> = Vec::new();
         for col in LINK_COLUMNS {
-            let Some(text) = row.get(col).and_then(py_str) else {
+            let Some(text) = row.get(col).as_ref().and_then(py_str) else {
                 continue;
             };
             for link in extract_links(&text) {
@@ -137,7 +137,7 @@ fn messages(db: &Db, file: &FoundFile, out: &mut Vec<WhatsappRecord>) -> Result<
         }
         let blank = row.str("ZTEXT").unwrap_or("").trim().is_empty();
         out.push(WhatsappRecord::Message(WhatsappMessage {
-            isodate: row.get("ZMESSAGEDATE").and_then(mac_time),
+            isodate: row.get("ZMESSAGEDATE").as_ref().and_then(mac_time),
             links: (!links.is_empty() || blank).then_some(links),
             row,
         }));
