@@ -3,11 +3,14 @@
 //! `gen-ios-backup` writes a schema-faithful synthetic iTunes/Finder backup of an iPhone, with
 //! indicators planted in known records, and an expected-detections file beside it; see
 //! `cargo xtask gen-ios-backup --help`. `gen-ios-backup-sample` regenerates the small sample
-//! committed at `fixtures/sample-backup/`.
+//! committed at `fixtures/sample-backup/` and its encrypted twin at
+//! `fixtures/sample-backup-encrypted/`. `encrypt-ios-backup` writes the encrypted twin of any
+//! plain backup, in the format iPhones write.
 
 mod artefacts;
 mod backup;
 mod device;
+mod encrypt;
 mod gen;
 mod manifest;
 mod manifest_noise;
@@ -85,17 +88,78 @@ enum Task {
         #[arg(long)]
         wal: bool,
     },
-    /// Regenerate fixtures/sample-backup (scale 50, default plants, WAL on, seed 1).
+    /// Regenerate fixtures/sample-backup (scale 50, default plants, WAL on, seed 1) and its
+    /// encrypted twin fixtures/sample-backup-encrypted (password `tracehound-sample`).
     GenIosBackupSample {
-        /// Where to write it [default: <workspace>/fixtures/sample-backup].
+        /// Where to write it [default: <workspace>/fixtures/sample-backup]; the twin goes beside
+        /// it with `-encrypted` appended.
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write the encrypted twin of a plain backup, as an iPhone with "Encrypt local backup"
+    /// writes it (keys from the seeded generator: test data only).
+    EncryptIosBackup {
+        /// The plain backup folder.
+        #[arg(long)]
+        from: PathBuf,
+        /// Encrypted backup folder to create (must not exist or be empty).
+        #[arg(long)]
+        out: PathBuf,
+        /// The backup password.
+        #[arg(long)]
+        password: String,
+        /// PBKDF2-HMAC-SHA256 rounds (DPIC); iOS writes 10,000,000. Tests use a few hundred.
+        #[arg(long, default_value_t = 10_000_000)]
+        iterations: u32,
+        /// PBKDF2-HMAC-SHA1 rounds (ITER); iOS writes 10,000.
+        #[arg(long, default_value_t = 10_000)]
+        sha1_iterations: u32,
+        /// Write the keybag of iOS before 10.2 (no DPSL/DPIC: the SHA-1 stage alone).
+        #[arg(long)]
+        legacy: bool,
+        /// Seed of the (deterministic) key generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// Password of `fixtures/sample-backup-encrypted`.
+const SAMPLE_PASSWORD: &str = "tracehound-sample";
+
+fn encrypt(o: &encrypt::EncryptOptions) -> Result<()> {
+    let start = Instant::now();
+    let n = encrypt::run(o)?;
+    eprintln!(
+        "wrote {} ({n} files encrypted) in {:.2}s",
+        o.out.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
+    let mut twin = None;
     let opts = match cli.task {
+        Task::EncryptIosBackup {
+            from,
+            out,
+            password,
+            iterations,
+            sha1_iterations,
+            legacy,
+            seed,
+        } => {
+            return encrypt(&encrypt::EncryptOptions {
+                from,
+                out,
+                password,
+                iterations,
+                sha1_iterations,
+                legacy,
+                seed,
+            })
+        }
         Task::GenIosBackup {
             out,
             scale,
@@ -122,6 +186,26 @@ fn main() -> Result<()> {
                 );
                 std::fs::remove_dir_all(&out)?;
             }
+            let mut enc = out.clone().into_os_string();
+            enc.push("-encrypted");
+            let enc = PathBuf::from(enc);
+            if enc.exists() {
+                anyhow::ensure!(
+                    enc.join("Manifest.plist").exists(),
+                    "{} exists and is not a backup",
+                    enc.display()
+                );
+                std::fs::remove_dir_all(&enc)?;
+            }
+            twin = Some(encrypt::EncryptOptions {
+                from: out.clone(),
+                out: enc,
+                password: SAMPLE_PASSWORD.into(),
+                iterations: 1000,
+                sha1_iterations: 10,
+                legacy: false,
+                seed: 1,
+            });
             gen::Options {
                 out,
                 scale: 50,
@@ -142,5 +226,8 @@ fn main() -> Result<()> {
         gen::expected_path(&opts.out).display(),
         start.elapsed().as_secs_f64()
     );
+    if let Some(t) = twin {
+        encrypt(&t)?;
+    }
     Ok(())
 }
