@@ -9,7 +9,7 @@
 use crate::common::{find, query_error};
 use serde::Serialize;
 use tracehound_core::{
-    AcquisitionKind, Module, ModuleError, ModuleMeta, ModuleOutput, Platform, Record,
+    AcquisitionKind, Module, ModuleError, ModuleMeta, ModuleOutput, Observable, Platform, Record,
     TimelineEvent, Timestamp,
 };
 use tracehound_evidence::rawrow::{column_names, RawRow, RawValue};
@@ -150,6 +150,14 @@ impl Call {
 }
 
 impl Record for Call {
+    /// FaceTime and iMessage-style calls carry the caller's Apple ID: an attacker's account
+    /// there is an email indicator (MVT does not check call addresses).
+    fn observables<'a>(&'a self, out: &mut Vec<Observable<'a>>) {
+        if let Some(n) = self.number.as_deref().filter(|n| n.contains('@')) {
+            out.push(Observable::Email(n.trim()));
+        }
+    }
+
     fn timeline(&self, out: &mut Vec<TimelineEvent>) {
         out.push(TimelineEvent::new(self.isodate, "call", self.describe()));
     }
