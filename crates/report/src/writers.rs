@@ -127,13 +127,23 @@ fn write_module_files(out: &OutputDir, r: &ModuleReport) -> Result<(), OutputErr
     Ok(())
 }
 
-/// Writes `timeline.csv`: every module's events merged by time (then module order, record and
-/// event order), rendered from the records as they are written.
+/// Writes `timeline.csv`: every module's events merged by time, then module name, then record
+/// and event order, rendered from the records as they are written.
 fn write_timeline(w: &mut dyn Write, reports: &[ModuleReport]) -> io::Result<()> {
-    let mut keys: Vec<(Option<tracehound_core::Timestamp>, usize, TimelineKey)> = reports
+    // Modules are ranked by name so the order does not depend on registration order.
+    let mut by_name: Vec<usize> = (0..reports.len()).collect();
+    by_name.sort_by_key(|&i| (reports[i].meta.name, reports[i].meta.slug));
+    let mut rank = vec![0; reports.len()];
+    for (r, &i) in by_name.iter().enumerate() {
+        rank[i] = r;
+    }
+    let mut keys: Vec<(Option<tracehound_core::Timestamp>, usize, usize, TimelineKey)> = reports
         .iter()
         .enumerate()
-        .flat_map(|(m, r)| r.timeline.iter().map(move |k| (k.timestamp, m, *k)))
+        .flat_map(|(m, r)| {
+            let rank = rank[m];
+            r.timeline.iter().map(move |k| (k.timestamp, rank, m, *k))
+        })
         .collect();
     keys.sort_unstable();
     let mut csv = csv_writer(w);
@@ -141,9 +151,9 @@ fn write_timeline(w: &mut dyn Write, reports: &[ModuleReport]) -> io::Result<()>
         .map_err(io::Error::other)?;
     let mut result = Ok(());
     // Runs of keys from one module are rendered together.
-    for run in keys.chunk_by(|a, b| a.1 == b.1) {
-        let report = &reports[run[0].1];
-        let run_keys: Vec<TimelineKey> = run.iter().map(|k| k.2).collect();
+    for run in keys.chunk_by(|a, b| a.2 == b.2) {
+        let report = &reports[run[0].2];
+        let run_keys: Vec<TimelineKey> = run.iter().map(|k| k.3).collect();
         report.render_timeline(&run_keys, |e| {
             if result.is_ok() {
                 result = csv.write_record([
