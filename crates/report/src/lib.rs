@@ -8,8 +8,9 @@
 //!   `module`, `message`, `event_time` (`YYYY-MM-DD HH:MM:SS.ffffff` UTC or `""`), `event` (the
 //!   record), `matched_indicator` (`{value, type, name, stix2_file_name}` or `null`).
 //! - `timeline.csv`: `"UTC Timestamp","Plugin","Event","Description"`, every event of every
-//!   module, timestamps RFC 3339 UTC (`2021-12-03T19:33:13.000000Z`), sorted by time, module,
-//!   event, description; events without a time come first with an empty timestamp.
+//!   module, timestamps RFC 3339 UTC (`2021-12-03T19:33:13.000000Z`), sorted by time, then
+//!   module name, then record and event order; identical events are written once; events
+//!   without a time come first with an empty timestamp.
 //! - `alerts_timeline.csv`: `"Event Time","Module","Message","Event","Level"`, one row per alert
 //!   (alerts without a time included, first), `Event` being the record as compact JSON.
 //! - `info.json`: see [`info::RunInfo`].
