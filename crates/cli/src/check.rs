@@ -213,12 +213,17 @@ impl Target<dyn IosSource> for BackupTarget {
     }
 }
 
-/// Checks an iOS backup folder.
-pub fn check_ios_backup(ui: &Ui, opts: &CheckOpts, backup: &Path) -> Result<Outcome> {
+/// Checks an iOS backup folder (decrypting an encrypted one in memory).
+pub fn check_ios_backup(
+    ui: &Ui,
+    opts: &CheckOpts,
+    unlock: &crate::ios_crypto::UnlockOpts,
+    backup: &Path,
+) -> Result<Outcome> {
     run_check(ui, opts, tracehound_ios::MODULES, || {
         Ok(Box::new(BackupTarget {
             path: backup.to_path_buf(),
-            backup: IosBackup::open(backup)?,
+            backup: crate::ios_crypto::open_for_check(ui, unlock, backup)?,
         }))
     })
 }

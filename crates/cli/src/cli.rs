@@ -1,5 +1,6 @@
 //! Command-line definition (clap derive). No forensic logic here.
 
+use crate::ios_crypto::{DecryptBackupArgs, ExtractKeyArgs, UnlockOpts};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -45,6 +46,8 @@ pub enum Command {
     Check {
         #[command(flatten)]
         opts: CheckOpts,
+        #[command(flatten)]
+        unlock: UnlockOpts,
         /// An iOS backup folder, or a folder holding exactly one backup.
         #[arg(required_unless_present = "list_modules")]
         path: Option<PathBuf>,
@@ -59,10 +62,17 @@ pub enum IosCommand {
     CheckBackup {
         #[command(flatten)]
         opts: CheckOpts,
+        #[command(flatten)]
+        unlock: UnlockOpts,
         /// The backup folder (holding Manifest.db).
         #[arg(required_unless_present = "list_modules")]
         backup: Option<PathBuf>,
     },
+    /// Write a decrypted copy of an encrypted backup (checks do not need one: they decrypt in
+    /// memory).
+    DecryptBackup(DecryptBackupArgs),
+    /// Derive an encrypted backup's key from its password once, for later runs' --key-file.
+    ExtractKey(ExtractKeyArgs),
 }
 
 /// Options shared by every check.

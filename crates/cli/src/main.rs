@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod ios_crypto;
 mod sanitize;
 mod ui;
 
@@ -35,7 +36,13 @@ fn main() -> ExitCode {
 
 fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
     match command {
-        Command::Ios(IosCommand::CheckBackup { opts, backup }) => {
+        Command::Ios(IosCommand::DecryptBackup(args)) => ios_crypto::decrypt_backup(ui, args),
+        Command::Ios(IosCommand::ExtractKey(args)) => ios_crypto::extract_key(ui, args),
+        Command::Ios(IosCommand::CheckBackup {
+            opts,
+            unlock,
+            backup,
+        }) => {
             if opts.list_modules {
                 check::list_modules(tracehound_ios::MODULES);
                 return Ok(check::Outcome::Clean);
@@ -43,9 +50,9 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
             let backup = backup
                 .as_deref()
                 .ok_or_else(|| anyhow::anyhow!("missing BACKUP"))?;
-            check::check_ios_backup(ui, opts, backup)
+            check::check_ios_backup(ui, opts, unlock, backup)
         }
-        Command::Check { opts, path } => {
+        Command::Check { opts, unlock, path } => {
             if opts.list_modules {
                 check::list_modules(tracehound_ios::MODULES);
                 return Ok(check::Outcome::Clean);
@@ -56,7 +63,7 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
             match detect(path)? {
                 Detected::IosBackup(dir) => {
                     ui.say(Tone::Plain, &format!("{} is an iOS backup", dir.display()));
-                    check::check_ios_backup(ui, opts, &dir)
+                    check::check_ios_backup(ui, opts, unlock, &dir)
                 }
             }
         }
