@@ -10,7 +10,7 @@ use common::*;
 use serde_json::Value;
 
 /// MVT modules not part of this release (issue 3: GlobalPreferences and friends).
-const NOT_YET: &[&str] = &["global_preferences"];
+const NOT_YET: &[&str] = &[];
 
 fn key(a: &Value) -> (String, String, Value) {
     let ioc = &a["matched_indicator"];

@@ -55,12 +55,15 @@ pub fn py_str(v: Option<&Json>) -> String {
 /// Deepest nesting converted; deeper containers become `null`.
 pub const MAX_DEPTH: usize = 64;
 
-/// A plist date as a timestamp (`None` outside the years 1–9999).
+/// A plist date as a timestamp (`None` outside the years 1–9999), rounded to the nearest
+/// microsecond as Python's `plistlib` does (binary plists hold a float, so truncating would
+/// turn `.150919` into `.150918`).
 pub fn date_timestamp(d: &plist::Date) -> Option<Timestamp> {
     let t: SystemTime = (*d).into();
+    let round = |nanos: u128| i64::try_from(nanos.checked_add(500)? / 1000).ok();
     let micros = match t.duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_micros()).ok()?,
-        Err(before) => -i64::try_from(before.duration().as_micros()).ok()?,
+        Ok(after) => round(after.as_nanos())?,
+        Err(before) => -round(before.duration().as_nanos())?,
     };
     Timestamp::from_unix_micros(micros)
 }
