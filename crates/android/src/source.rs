@@ -36,10 +36,10 @@ pub trait AndroidSource: Sync {
     fn warnings(&self) -> Vec<String>;
     /// The bugreport: this acquisition itself when it is one, the `bugreport.zip` inside an
     /// androidqf acquisition, or `None`.
-    fn bugreport(&self) -> Result<Option<&dyn AndroidSource>, EvidenceError>;
+    fn bugreport(&self) -> Result<Option<&(dyn AndroidSource + 'static)>, EvidenceError>;
     /// The `adb backup` contents: this acquisition itself when it is one, the decoded
     /// `backup.ab` inside an androidqf acquisition, or `None`.
-    fn backup(&self) -> Result<Option<&dyn AndroidSource>, EvidenceError>;
+    fn backup(&self) -> Result<Option<&(dyn AndroidSource + 'static)>, EvidenceError>;
 }
 
 /// Turns the bytes of an `adb backup` file into the tree of files it holds (implemented where
@@ -120,9 +120,9 @@ impl AndroidAcquisition {
         &'a self,
         cell: &'a Nested,
         open: impl FnOnce() -> Result<Option<AndroidAcquisition>, EvidenceError>,
-    ) -> Result<Option<&'a dyn AndroidSource>, EvidenceError> {
+    ) -> Result<Option<&'a (dyn AndroidSource + 'static)>, EvidenceError> {
         match cell.get_or_init(|| open().map(|o| o.map(Box::new))) {
-            Ok(Some(a)) => Ok(Some(a.as_ref() as &dyn AndroidSource)),
+            Ok(Some(a)) => Ok(Some(a.as_ref() as &(dyn AndroidSource + 'static))),
             Ok(None) => Ok(None),
             Err(e) => Err(copy_error(e)),
         }
@@ -191,7 +191,7 @@ impl AndroidSource for AndroidAcquisition {
         self.tree.warnings().to_vec()
     }
 
-    fn bugreport(&self) -> Result<Option<&dyn AndroidSource>, EvidenceError> {
+    fn bugreport(&self) -> Result<Option<&(dyn AndroidSource + 'static)>, EvidenceError> {
         match self.kind {
             AcquisitionKind::AndroidBugreport => return Ok(Some(self)),
             AcquisitionKind::AndroidQf => {}
@@ -210,7 +210,7 @@ impl AndroidSource for AndroidAcquisition {
         })
     }
 
-    fn backup(&self) -> Result<Option<&dyn AndroidSource>, EvidenceError> {
+    fn backup(&self) -> Result<Option<&(dyn AndroidSource + 'static)>, EvidenceError> {
         match self.kind {
             AcquisitionKind::AndroidBackup => return Ok(Some(self)),
             AcquisitionKind::AndroidQf => {}

@@ -2,6 +2,15 @@
 //! never panic and never drop input silently: every line or entry they skip is counted in
 //! [`Parsed::failed`] and the first few are described in [`Parsed::warnings`].
 
+pub mod files;
+pub mod getprop;
+pub mod json;
+pub mod mounts;
+pub mod packages;
+pub mod ps;
+pub mod root_binaries;
+pub mod settings;
+
 /// What a parser returns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed<T> {
