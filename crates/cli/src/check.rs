@@ -262,10 +262,14 @@ fn summarise(ui: &Ui, reports: &[ModuleReport], written: Option<&Path>) -> Outco
         ui.say(
             Tone::Plain,
             &format!(
-                "    {:<34} {:>8} records {:>4} alerts",
+                "    {:<34} {:>8} records {:>4} alerts{}",
                 r.meta.slug,
                 r.record_count(),
-                r.alerts.len()
+                r.alerts.len(),
+                match r.output.as_ref().map_or(0, |o| o.stats.failed) {
+                    0 => String::new(),
+                    n => format!(" ({n} lines or entries not understood)"),
+                }
             ),
         );
     }

@@ -41,6 +41,9 @@ pub enum Command {
     /// iOS acquisitions.
     #[command(subcommand)]
     Ios(IosCommand),
+    /// Android acquisitions.
+    #[command(subcommand)]
+    Android(crate::android::AndroidCommand),
     /// Detect what kind of acquisition PATH is and run the matching check.
     #[command(after_help = EXIT_CODES)]
     Check {
@@ -48,7 +51,8 @@ pub enum Command {
         opts: CheckOpts,
         #[command(flatten)]
         unlock: UnlockOpts,
-        /// An iOS backup folder, or a folder holding exactly one backup.
+        /// An iOS backup folder, or a folder holding exactly one backup; an androidqf folder
+        /// or zip.
         #[arg(required_unless_present = "list_modules")]
         path: Option<PathBuf>,
     },

@@ -1,6 +1,7 @@
 //! The `tracehound` binary: argument parsing, dispatch and exit codes; no forensic logic.
 #![forbid(unsafe_code)]
 
+mod android;
 mod check;
 mod cli;
 mod ios_crypto;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
 
 fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
     match command {
+        Command::Android(cmd) => android::run(ui, cmd),
         Command::Ios(IosCommand::DecryptBackup(args)) => ios_crypto::decrypt_backup(ui, args),
         Command::Ios(IosCommand::ExtractKey(args)) => ios_crypto::extract_key(ui, args),
         Command::Ios(IosCommand::CheckBackup {
@@ -64,6 +66,13 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
                 Detected::IosBackup(dir) => {
                     ui.say(Tone::Plain, &format!("{} is an iOS backup", dir.display()));
                     check::check_ios_backup(ui, opts, unlock, &dir)
+                }
+                Detected::AndroidQf(p) => {
+                    ui.say(
+                        Tone::Plain,
+                        &format!("{} is an androidqf acquisition", p.display()),
+                    );
+                    android::check_androidqf(ui, opts, &p)
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! Working out what kind of acquisition a path is.
 
+use crate::android::{is_androidqf_archive, is_androidqf_dir};
 use crate::backup::is_backup_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub enum Detected {
     /// An iOS backup folder (possibly found one level down).
     IosBackup(PathBuf),
+    /// An androidqf acquisition: a folder (possibly found one level down) or a zip.
+    AndroidQf(PathBuf),
 }
 
 /// Why a path could not be recognised.
@@ -26,19 +29,29 @@ pub enum DetectError {
         found: Vec<String>,
     },
     /// Nothing we know.
-    #[error("{0}: not a recognised acquisition (expected an iOS backup folder with Manifest.db)")]
+    #[error(
+        "{0}: not a recognised acquisition (expected an iOS backup folder with Manifest.db, or \
+         an androidqf folder or zip)"
+    )]
     Unrecognised(String),
 }
 
-/// Detects the acquisition at `path`: an iOS backup folder, or a folder holding exactly one.
+/// Detects the acquisition at `path`: an iOS backup folder, or a folder holding exactly one;
+/// an androidqf folder or zip, or a folder holding exactly one androidqf folder.
 pub fn detect(path: &Path) -> Result<Detected, DetectError> {
     let shown = path.display().to_string();
     let meta = fs::metadata(path).map_err(|_| DetectError::Missing(shown.clone()))?;
     if !meta.is_dir() {
+        if is_androidqf_archive(path) {
+            return Ok(Detected::AndroidQf(path.to_path_buf()));
+        }
         return Err(DetectError::Unrecognised(shown));
     }
     if is_backup_dir(path) {
         return Ok(Detected::IosBackup(path.to_path_buf()));
+    }
+    if is_androidqf_dir(path) {
+        return Ok(Detected::AndroidQf(path.to_path_buf()));
     }
     let mut found: Vec<PathBuf> = fs::read_dir(path)
         .map_err(|_| DetectError::Missing(shown.clone()))?
@@ -48,6 +61,18 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
         .filter(|p| is_backup_dir(p))
         .collect();
     found.sort();
+    if found.is_empty() {
+        let mut aqf: Vec<PathBuf> = fs::read_dir(path)
+            .map_err(|_| DetectError::Missing(shown.clone()))?
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .filter(|p| is_androidqf_dir(p))
+            .collect();
+        if aqf.len() == 1 {
+            return Ok(Detected::AndroidQf(aqf.remove(0)));
+        }
+    }
     match found.len() {
         0 => Err(DetectError::Unrecognised(shown)),
         1 => Ok(Detected::IosBackup(found.remove(0))),
