@@ -250,3 +250,70 @@ fn not_understood_lines_are_counted_in_the_summary_and_info() {
     assert_eq!(m["parse"]["ok"], 2, "{m:#}");
     assert_eq!(m["parse"]["failed"], 2, "{m:#}");
 }
+
+/// Each androidqf observable reaches the indicator matcher: a property name, a process name, a
+/// file hash in files.json, an APK hash in packages.json.
+#[test]
+fn indicators_match_every_androidqf_observable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let acq = tmp.path().join("acq");
+    std::fs::create_dir(&acq).unwrap();
+    let files: [(&str, &str); 4] = [
+        ("getprop.txt", "[sys.foobar]: [1]\n[ro.x]: [y]\n"),
+        (
+            "ps.txt",
+            "USER PID PPID VSZ RSS WCHAN ADDR S NAME\nu0_a1 42 1 0 0 0 0 S Launch\n",
+        ),
+        (
+            "files.json",
+            r#"[{"path":"/sdcard/x","sha1":"da0611a300a9ce9aa7a09d1212f203fca5856794","modified_time":1}]"#,
+        ),
+        (
+            "packages.json",
+            r#"[{"name":"com.x","installer":"com.android.vending","system":false,"files":[{"path":"/data/app/x.apk","sha256":"570cd76bf49cf52e0cb347a68bdcf0590b2eaece134e1b1eba7e8d66261bdbe6"}]}]"#,
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(acq.join(name), text).unwrap();
+    }
+    let out = tmp.path().join("results");
+    tracehound()
+        .args(["android", "check-androidqf", "--iocs"])
+        .arg(test_stix())
+        .arg("--output")
+        .arg(&out)
+        .arg(&acq)
+        .assert()
+        .code(1);
+    let alerts = read_json(&out.join("alerts.json"));
+    let mut got: Vec<(String, String)> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["level"] == "CRITICAL")
+        .map(|a| {
+            (
+                a["module"].as_str().unwrap().to_string(),
+                a["matched_indicator"]["value"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [
+        ("aqf_files", "da0611a300a9ce9aa7a09d1212f203fca5856794"),
+        ("aqf_get_prop", "sys.foobar"),
+        (
+            "aqf_packages",
+            "570cd76bf49cf52e0cb347a68bdcf0590b2eaece134e1b1eba7e8d66261bdbe6",
+        ),
+        ("aqf_processes", "Launch"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
