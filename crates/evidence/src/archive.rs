@@ -17,8 +17,8 @@ mod names;
 mod tarfile;
 mod zipfile;
 
-pub use names::glob_match;
 pub(crate) use names::clean_path;
+pub use names::glob_match;
 
 use crate::EvidenceError;
 use std::collections::HashMap;
