@@ -10,6 +10,7 @@
 pub mod android;
 pub mod archive;
 pub mod backup;
+pub mod crypto;
 pub mod detect;
 pub mod ios;
 pub mod plist_util;
@@ -36,14 +37,27 @@ pub enum EvidenceError {
         /// What is missing.
         reason: String,
     },
-    /// The backup is encrypted.
-    #[error(
-        "{path} is an encrypted backup; checking encrypted backups is not supported in this \
-         version (decrypt it first, or use a build with encrypted-backup support)"
-    )]
+    /// The backup is encrypted and no password or key was given.
+    #[error("{path} is an encrypted backup: its password (or a key from extract-key) is needed")]
     Encrypted {
         /// The backup folder.
         path: String,
+    },
+    /// The password or key does not unlock the backup's keys.
+    #[error("wrong {what}: it does not unlock the encrypted backup {path}")]
+    WrongPassword {
+        /// The backup folder.
+        path: String,
+        /// `password` or `key`.
+        what: &'static str,
+    },
+    /// The keybag or `ManifestKey` in `Manifest.plist` cannot be used.
+    #[error("{path}: the encryption keys in Manifest.plist are damaged: {reason}")]
+    Keybag {
+        /// The backup folder.
+        path: String,
+        /// What is wrong.
+        reason: String,
     },
     /// An I/O error on a file of the acquisition.
     #[error("{path}: {source}")]
