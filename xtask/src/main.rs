@@ -5,8 +5,10 @@
 //! `cargo xtask gen-ios-backup --help`. `gen-ios-backup-sample` regenerates the small sample
 //! committed at `fixtures/sample-backup/` and its encrypted twin at
 //! `fixtures/sample-backup-encrypted/`. `encrypt-ios-backup` writes the encrypted twin of any
-//! plain backup, in the format iPhones write.
+//! plain backup, in the format iPhones write. `gen-androidqf` writes a synthetic androidqf
+//! acquisition with vendor variations and the counts each module must report.
 
+mod android;
 mod artefacts;
 mod backup;
 mod device;
@@ -88,6 +90,33 @@ enum Task {
         #[arg(long)]
         wal: bool,
     },
+    /// Write a synthetic androidqf acquisition (folder or zip) and OUT.expected.json beside it.
+    GenAndroidqf {
+        /// Folder (or, with --zip, .zip file) to create.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write a zip, its files in one top folder.
+        #[arg(long)]
+        zip: bool,
+        /// Installed packages.
+        #[arg(long, default_value_t = 200)]
+        packages: usize,
+        /// Running processes.
+        #[arg(long, default_value_t = 300)]
+        processes: usize,
+        /// Entries of files.json.
+        #[arg(long, default_value_t = 1000)]
+        files: usize,
+        /// Settings per namespace.
+        #[arg(long, default_value_t = 100)]
+        settings: usize,
+        /// Vendor variations: CRLF, blank lines, unknown keys/columns, noise, cut-off items.
+        #[arg(long)]
+        variations: bool,
+        /// Seed of the deterministic generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Regenerate fixtures/sample-backup (scale 50, default plants, WAL on, seed 1) and its
     /// encrypted twin fixtures/sample-backup-encrypted (password `tracehound-sample`).
     GenIosBackupSample {
@@ -141,6 +170,34 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     let mut twin = None;
     let opts = match cli.task {
+        Task::GenAndroidqf {
+            out,
+            zip,
+            packages,
+            processes,
+            files,
+            settings,
+            variations,
+            seed,
+        } => {
+            let o = android::Options {
+                out,
+                zip,
+                packages,
+                processes,
+                files,
+                settings,
+                variations,
+                seed,
+            };
+            let expected = android::generate(&o)?;
+            eprintln!(
+                "wrote {} ({} modules expected)",
+                o.out.display(),
+                expected.modules.len()
+            );
+            return Ok(());
+        }
         Task::EncryptIosBackup {
             from,
             out,
