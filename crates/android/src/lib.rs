@@ -13,6 +13,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod androidqf;
+pub mod bugreport;
 pub mod parsers;
 pub mod source;
 
@@ -28,7 +29,7 @@ pub static ANDROIDQF_MODULES: &[&AndroidModule] = androidqf::MODULES;
 
 /// Modules over a bugreport (an `adb bugreport` zip, or the `bugreport.zip` of an androidqf
 /// acquisition).
-pub static BUGREPORT_MODULES: &[&AndroidModule] = &[];
+pub static BUGREPORT_MODULES: &[&AndroidModule] = bugreport::MODULES;
 
 /// Modules over an `adb backup` (a `.ab` file, or the `backup.ab` of an androidqf acquisition).
 pub static BACKUP_MODULES: &[&AndroidModule] = &[];

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use tracehound_core::{AcquisitionKind, InputFile, Timestamp};
 use tracehound_evidence::android::androidqf_root;
-use tracehound_evidence::archive::{glob_match, Limits, Tree};
+use tracehound_evidence::archive::{glob_match, Limits, Tree, TreeFormat};
 use tracehound_evidence::EvidenceError;
 
 /// One file of the acquisition.
@@ -40,6 +40,11 @@ pub trait AndroidSource: Sync {
     /// The `adb backup` contents: this acquisition itself when it is one, the decoded
     /// `backup.ab` inside an androidqf acquisition, or `None`.
     fn backup(&self) -> Result<Option<&(dyn AndroidSource + 'static)>, EvidenceError>;
+    /// The container the files come from, when known: a folder's times are instants (UTC), a
+    /// zip's are the device's wall clock.
+    fn container(&self) -> Option<TreeFormat> {
+        None
+    }
 }
 
 /// Turns the bytes of an `adb backup` file into the tree of files it holds (implemented where
@@ -189,6 +194,10 @@ impl AndroidSource for AndroidAcquisition {
 
     fn warnings(&self) -> Vec<String> {
         self.tree.warnings().to_vec()
+    }
+
+    fn container(&self) -> Option<TreeFormat> {
+        Some(self.tree.format())
     }
 
     fn bugreport(&self) -> Result<Option<&(dyn AndroidSource + 'static)>, EvidenceError> {

@@ -81,10 +81,7 @@ impl Record for AppopsPackage {
                     out.push(TimelineEvent::new(
                         Some(t),
                         e.event.clone(),
-                        format!(
-                            "{} access to {}: {}",
-                            self.package_name, perm.name, e.event
-                        ),
+                        format!("{} access to {}: {}", self.package_name, perm.name, e.event),
                     ));
                 }
             }
@@ -129,8 +126,12 @@ pub fn parse_appops(text: &str) -> Parsed<AppopsPackage> {
     let mut package: Option<AppopsPackage> = None;
     let mut permission: Option<AppopsPermission> = None;
     let mut uid: Option<String> = None;
-    let mut details: (Option<Value>, Option<Value>, Option<Value>, Map<String, Value>) =
-        (None, None, None, Map::new());
+    let mut details: (
+        Option<Value>,
+        Option<Value>,
+        Option<Value>,
+        Map<String, Value>,
+    ) = (None, None, None, Map::new());
     let mut attribution: Option<String> = None;
     let mut in_packages = false;
 
@@ -179,7 +180,9 @@ pub fn parse_appops(text: &str) -> Parsed<AppopsPackage> {
         if package.is_none() {
             if let Some(c) = caps(&DEFAULT_MODE, line) {
                 let (k, v) = (group(&c, 1).unwrap_or_default(), group(&c, 2));
-                details.3.insert(k, v.map(Value::String).unwrap_or(Value::Null));
+                details
+                    .3
+                    .insert(k, v.map(Value::String).unwrap_or(Value::Null));
                 continue;
             }
         }
@@ -321,7 +324,10 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].duration.as_deref(), Some("+5s"));
         assert_eq!(e[1].timestamp, None);
-        assert_eq!(r.permissions[1].entries[0].relative_time.as_deref(), Some("+1h2m"));
+        assert_eq!(
+            r.permissions[1].entries[0].relative_time.as_deref(),
+            Some("+1h2m")
+        );
         assert_eq!(p.failed, 2);
         assert_eq!(check_appops(&p.records).len(), 2);
     }

@@ -19,7 +19,8 @@ pub const MAX_LINE: usize = 1 << 20;
 pub const MAX_SECTION: usize = 256 << 20;
 
 /// The line of dashes that ends a `dumpsys` service section.
-const DELIMITER: &[u8] = b"------------------------------------------------------------------------------";
+const DELIMITER: &[u8] =
+    b"------------------------------------------------------------------------------";
 
 /// One line from [`for_each_line`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +141,11 @@ pub fn is_duration_line(t: &[u8]) -> bool {
 
 fn trim(b: &[u8]) -> &[u8] {
     let start = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
-    let end = b.len() - b.iter().rev().take_while(|c| c.is_ascii_whitespace()).count();
+    let end = b.len()
+        - b.iter()
+            .rev()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
     b.get(start..end.max(start)).unwrap_or_default()
 }
 
@@ -175,12 +180,13 @@ pub fn extract_section_with<R: BufRead + ?Sized>(
             };
             return true;
         }
-        let end = match heading {
-            Heading::Service(_) => t.starts_with(DELIMITER),
-            Heading::Command(_) => t.starts_with(b"------") && !is_duration_line(t),
-        };
-        if end {
-            return false;
+        match heading {
+            Heading::Service(_) if t.starts_with(DELIMITER) => return false,
+            // A timing line inside a command section is dropped, not a boundary.
+            Heading::Command(_) if t.starts_with(b"------") => {
+                return is_duration_line(t);
+            }
+            _ => {}
         }
         if s.bytes.len() + l.len() + 1 > max_section {
             s.dropped += 1;
@@ -218,7 +224,10 @@ b1\n\
 
     #[test]
     fn sections() {
-        assert_eq!(sec(Heading::Service("DUMP OF SERVICE a:")).text(), "a1\n--------- 0.002s was the duration of dumpsys b, ending at: 2022-03-29\na2\n");
+        assert_eq!(
+            sec(Heading::Service("DUMP OF SERVICE a:")).text(),
+            "a1\n--------- 0.002s was the duration of dumpsys b, ending at: 2022-03-29\na2\n"
+        );
         let b = sec(Heading::Service("DUMP OF SERVICE b:"));
         assert!(b.text().starts_with("b1\n------ SYSTEM"));
         let p = sec(Heading::Command("------ SYSTEM PROPERTIES"));
@@ -229,7 +238,11 @@ b1\n\
 
     #[test]
     fn long_lines_and_limits() {
-        let text = format!("DUMP OF SERVICE a:\n{}\nok\n{}", "x".repeat(50), "y".repeat(70));
+        let text = format!(
+            "DUMP OF SERVICE a:\n{}\nok\n{}",
+            "x".repeat(50),
+            "y".repeat(70)
+        );
         let s = extract_section_with(
             &mut text.as_bytes(),
             Heading::Service("DUMP OF SERVICE a:"),
@@ -257,7 +270,9 @@ b1\n\
 
     #[test]
     fn durations() {
-        assert!(is_duration_line(b"--------- 0.053s was the duration of dumpsys appops"));
+        assert!(is_duration_line(
+            b"--------- 0.053s was the duration of dumpsys appops"
+        ));
         assert!(is_duration_line(b"--- 12s WAS THE DURATION OF x"));
         assert!(!is_duration_line(b"------ SYSTEM PROPERTIES ------"));
     }

@@ -2,14 +2,25 @@
 //! never panic and never drop input silently: every line or entry they skip is counted in
 //! [`Parsed::failed`] and the first few are described in [`Parsed::warnings`].
 
+pub mod accessibility;
+pub mod adb;
+pub mod appops;
+pub mod battery;
+pub mod dbinfo;
+pub mod dumpstate;
+pub mod dumpsys_package;
 pub mod files;
 pub mod getprop;
 pub mod json;
 pub mod mounts;
 pub mod packages;
+pub mod platform_compat;
 pub mod ps;
+pub mod resolvers;
 pub mod root_binaries;
 pub mod settings;
+pub mod tombstone;
+pub mod tombstone_pb;
 
 /// What a parser returns.
 #[derive(Debug, Clone, PartialEq)]
