@@ -102,12 +102,12 @@ fn appops() {
 #[test]
 fn battery() {
     let t = text("android_data/dumpsys_battery.txt");
-    let (p, alerts) = battery::parse_battery_daily(&t);
+    let (p, alerts) = battery_daily::parse_battery_daily(&t);
     dump("battery_daily", &p.records);
     assert_eq!((p.records.len(), p.failed, alerts.len()), (3, 0, 0));
     assert_eq!(p.records[0].occurrences, 6);
     assert_eq!(p.records[2].version_code, 385230279);
-    let h = battery::parse_battery_history(&t);
+    let h = battery_history::parse_battery_history(&t);
     dump("battery_history", &h.records);
     assert_eq!((h.records.len(), h.failed), (5, 0));
     assert_eq!(h.records[4].time_elapsed, "+2d23h22m24s588ms");
@@ -116,10 +116,10 @@ fn battery() {
         "2022-01-07 16:52:25.588000"
     );
     let qf = qf_section("batterystats");
-    let (p, _) = battery::parse_battery_daily(&qf);
+    let (p, _) = battery_daily::parse_battery_daily(&qf);
     dump("qf_battery_daily", &p.records);
     assert_eq!(p.records.len(), 3);
-    let h = battery::parse_battery_history(&qf);
+    let h = battery_history::parse_battery_history(&qf);
     dump("qf_battery_history", &h.records);
     assert_eq!(h.records.len(), 16);
 }

@@ -4,7 +4,8 @@
 use super::{output, section, KINDS};
 use crate::parsers::accessibility::{check_accessibility, parse_accessibility};
 use crate::parsers::appops::{check_appops, parse_appops};
-use crate::parsers::battery::{parse_battery_daily, parse_battery_history};
+use crate::parsers::battery_daily::parse_battery_daily;
+use crate::parsers::battery_history::parse_battery_history;
 use crate::parsers::dbinfo::parse_dbinfo;
 use crate::parsers::dumpstate::Heading;
 use crate::parsers::dumpsys_package::{check_dumpsys_packages, parse_dumpsys_packages};

@@ -5,7 +5,8 @@
 pub mod accessibility;
 pub mod adb;
 pub mod appops;
-pub mod battery;
+pub mod battery_daily;
+pub mod battery_history;
 pub mod dbinfo;
 pub mod dumpstate;
 pub mod dumpsys_package;
