@@ -11,9 +11,12 @@ pub struct File {
     pub text: String,
 }
 
+/// `(module, (records, not understood))` for each module.
+pub type Counts = Vec<(&'static str, (usize, u64))>;
+
 /// The acquisition's files, each with a vendor variation, and the `(records, not understood)`
 /// each module must report for it.
-pub fn vendor_variations() -> (Vec<File>, Vec<(&'static str, (usize, u64))>) {
+pub fn vendor_variations() -> (Vec<File>, Counts) {
     let getprop = "[ro.build.version.sdk]: [33]\r\n\r\n\r\n\
                    [persist.sys.boot.reason.history]: [reboot,userrequested,1700000000\r\n\
                    reboot,shell,1690000000]\r\n\
