@@ -114,6 +114,10 @@ pub fn run(opts: &Options) -> Result<Expected> {
     artefacts::webkit::generate(&mut ctx)?;
     artefacts::plists::generate(&mut ctx)?;
     artefacts::profiles::generate(&mut ctx)?;
+    artefacts::chrome::generate(&mut ctx)?;
+    artefacts::firefox::generate(&mut ctx)?;
+    artefacts::profile_events::generate(&mut ctx)?;
+    artefacts::session_log::generate(&mut ctx)?;
 
     let extra_apps: Vec<String> = ctx
         .plants("backup_info")

@@ -48,6 +48,13 @@ Records per module for --scale N (min in brackets; planted records come on top):
   os_analytics_ad_daily            N/100 processes [5]
   locationd_clients                N/300 clients [5]
   configuration_profiles           1 profile
+  chrome_history                   N/20 visits [3] (1 in 10 a server redirect: 2 visits);
+                                   chrome_favicon: N/50 page->icon mappings [2]
+  firefox_history                  N/20 visits [3]; firefox_favicon: one icon link per
+                                   distinct visited page
+  profile_events                   N/300 installs [2], a third of them later removed (MVT
+                                   raises LOW for every event, planted or not)
+  webkit_session_resource_log      N/30 entries [3] in Safari's log (MVT counts log files)
   manifest                         N Manifest.db rows in all (the files above, their parent
                                    directories, then background files/dirs/symlinks)
 With --wal, N/100 more SMS [1] (and the sms plants marked wal_only) are left only in
@@ -55,7 +62,8 @@ Library/SMS/sms.db-wal, stored as its own backup file.
 
 Plant file: a JSON array of {\"module\": SLUG, \"type\": T, \"value\": V, \"bundle\": B?,
 \"wal_only\": bool?}, T one of domain-name, url, process:name, email-addr, file:name,
-configuration-profile:id, app:id or heuristic, as each module supports (xtask/src/plant.rs).
+file:path, configuration-profile:id, app:id or heuristic, as each module supports
+(xtask/src/plant.rs).
 
 Output: DIR (the backup) and DIR.expected.json beside it: per-module record counts as MVT
 counts them, and one entry per planted indicator (module, indicator type and value, the

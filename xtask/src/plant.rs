@@ -62,6 +62,28 @@ pub const SUPPORTED: &[(&str, &str, Option<&str>)] = &[
     ("interaction_c", "domain-name", None),
     ("interaction_c", "url", None),
     ("backup_info", "app:id", None),
+    ("chrome_history", "domain-name", Some("CRITICAL")),
+    ("chrome_history", "url", Some("CRITICAL")),
+    ("chrome_favicon", "domain-name", Some("CRITICAL")),
+    ("chrome_favicon", "url", Some("CRITICAL")),
+    ("firefox_history", "domain-name", Some("CRITICAL")),
+    ("firefox_history", "url", Some("CRITICAL")),
+    ("firefox_favicon", "domain-name", Some("CRITICAL")),
+    ("firefox_favicon", "url", Some("CRITICAL")),
+    ("profile_events", "process:name", Some("CRITICAL")),
+    (
+        "profile_events",
+        "configuration-profile:id",
+        Some("CRITICAL"),
+    ),
+    ("sms_attachments", "file:name", Some("HIGH")),
+    ("sms_attachments", "file:path", Some("HIGH")),
+    ("sms_attachments", "heuristic", Some("MEDIUM")),
+    (
+        "webkit_session_resource_log",
+        "domain-name",
+        Some("CRITICAL"),
+    ),
 ];
 
 /// Reads `--plant`: `None` = built-in set, `"none"` = nothing, else a JSON file.

@@ -2,12 +2,17 @@
 //! addressed to its module, and reports how many records MVT will extract from it.
 
 pub mod calls;
+pub mod chrome;
 pub mod datausage;
+pub mod firefox;
 pub mod interaction_c;
 pub mod plists;
+pub mod profile_events;
 pub mod profiles;
 pub mod safari_history;
+pub mod session_log;
 pub mod sms;
+pub mod sms_attachments;
 pub mod tcc;
 pub mod webkit;
 pub mod whatsapp;

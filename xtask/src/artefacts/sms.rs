@@ -90,6 +90,7 @@ pub fn generate(ctx: &mut Ctx) -> Result<()> {
     let n = ctx.scale;
     let wal = ctx.wal;
     let plants = ctx.plants("sms");
+    let (att_plants, mut att_rng) = (ctx.plants("sms_attachments"), ctx.rng("sms_attachments"));
     let mut db = Db::create(ctx, "sms.db", SCHEMA, wal)?;
 
     let mut seen = std::collections::HashSet::new();
@@ -166,6 +167,13 @@ pub fn generate(ctx: &mut Ctx) -> Result<()> {
             .prepare_cached("INSERT INTO message_attachment_join VALUES (?1, ?2)")?
             .execute(params![msg, att])?;
     }
+    let mut att_rows = Vec::new();
+    for p in &att_plants {
+        att_rows.push((
+            p.clone(),
+            super::sms_attachments::plant(&db, &mut att_rng, p)?,
+        ));
+    }
     db.conn.execute_batch("COMMIT")?;
     let main_rows = n + planted_rows.len() as u64;
 
@@ -192,12 +200,15 @@ pub fn generate(ctx: &mut Ctx) -> Result<()> {
     } else {
         db.store(ctx, DOMAIN, PATH)?
     };
-    for (p, rec) in planted_rows {
+    for (p, rec) in planted_rows.into_iter().chain(att_rows) {
         ctx.planted(&p, file.clone(), rec);
     }
     ctx.records("sms", main_rows);
     ctx.wal_records("sms", wal_rows);
-    ctx.records("sms_attachments", attached.len() as u64);
+    ctx.records(
+        "sms_attachments",
+        (attached.len() + att_plants.len()) as u64,
+    );
     Ok(())
 }
 
