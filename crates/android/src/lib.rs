@@ -13,6 +13,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod androidqf;
+pub mod backup;
 pub mod bugreport;
 pub mod parsers;
 pub mod source;
@@ -32,7 +33,7 @@ pub static ANDROIDQF_MODULES: &[&AndroidModule] = androidqf::MODULES;
 pub static BUGREPORT_MODULES: &[&AndroidModule] = bugreport::MODULES;
 
 /// Modules over an `adb backup` (a `.ab` file, or the `backup.ab` of an androidqf acquisition).
-pub static BACKUP_MODULES: &[&AndroidModule] = &[];
+pub static BACKUP_MODULES: &[&AndroidModule] = backup::MODULES;
 
 /// The modules of `all` whose slug or name is in `names` (all when empty); an unknown name is
 /// returned as `Err`.

@@ -20,6 +20,7 @@ pub mod ps;
 pub mod resolvers;
 pub mod root_binaries;
 pub mod settings;
+pub mod sms_backup;
 pub mod tombstone;
 pub mod tombstone_pb;
 
