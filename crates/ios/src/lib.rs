@@ -5,22 +5,37 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod applications;
 pub mod backup_info;
+pub mod calendar;
 pub mod calls;
+pub mod chrome_favicon;
+pub mod chrome_history;
 mod common;
 pub mod configuration_profiles;
+pub mod contacts;
 pub mod datausage;
+pub mod firefox_favicon;
+pub mod firefox_history;
+pub mod global_preferences;
 pub mod idstatuscache;
 pub mod interactionc;
 pub mod locationd;
 pub mod manifest;
+mod multi_db;
 pub mod osanalytics_addaily;
 mod plist_json;
+pub mod profile_events;
+pub mod safari_browserstate;
 pub mod safari_history;
+pub mod shortcuts;
 pub mod sms;
+pub mod sms_attachments;
 pub mod tcc;
 pub mod webkit_resource_load_statistics;
+pub mod webkit_session_resource_log;
 pub mod whatsapp;
+pub mod whatsapp_contacts;
 
 use tracehound_core::Module;
 use tracehound_evidence::IosSource;
@@ -44,6 +59,20 @@ pub static MODULES: &[&IosModule] = &[
     &calls::Calls,
     &safari_history::SafariHistory,
     &interactionc::InteractionC,
+    &global_preferences::GlobalPreferences,
+    &calendar::Calendar,
+    &safari_browserstate::SafariBrowserState,
+    &whatsapp_contacts::WhatsappContacts,
+    &contacts::Contacts,
+    &shortcuts::Shortcuts,
+    &applications::Applications,
+    &chrome_history::ChromeHistory,
+    &chrome_favicon::ChromeFavicon,
+    &firefox_history::FirefoxHistory,
+    &firefox_favicon::FirefoxFavicon,
+    &profile_events::ProfileEvents,
+    &sms_attachments::SmsAttachments,
+    &webkit_session_resource_log::WebkitSessionResourceLog,
 ];
 
 /// The modules whose slugs are in `names` (all when empty); unknown names are returned as `Err`.
