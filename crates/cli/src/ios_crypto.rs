@@ -191,6 +191,25 @@ fn unlock_encrypted(ui: &Ui, opts: &UnlockOpts, path: &Path) -> Result<IosBackup
     open_for_check(ui, opts, path)
 }
 
+/// Refuses a destination inside the evidence folder: plaintext never goes beside the evidence.
+fn refuse_inside(dest: &Path, backup: &Path) -> Result<()> {
+    let backup = fs::canonicalize(backup)?;
+    let mut probe = std::path::absolute(dest)?;
+    // The nearest existing ancestor tells where the destination really is.
+    while !probe.exists() {
+        if !probe.pop() {
+            return Ok(());
+        }
+    }
+    if fs::canonicalize(&probe)?.starts_with(&backup) {
+        bail!(
+            "{} is inside the backup folder: write the decrypted copy elsewhere",
+            dest.display()
+        );
+    }
+    Ok(())
+}
+
 /// Creates `dir` (or accepts an empty one) with mode 0700.
 fn private_dir(dir: &Path) -> Result<()> {
     if dir.exists() && fs::read_dir(dir)?.next().is_some() {
@@ -219,6 +238,7 @@ pub fn decrypt_backup(ui: &Ui, args: &DecryptBackupArgs) -> Result<Outcome> {
         .keys()
         .ok_or_else(|| anyhow!("{} is not encrypted", src.display()))?;
     let dest = &args.destination;
+    refuse_inside(dest, src)?;
     private_dir(dest)?;
     let image = read_bounded(&src.join("Manifest.db"), MAX_IN_MEMORY)?;
     fs::write(

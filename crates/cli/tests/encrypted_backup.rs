@@ -428,3 +428,22 @@ fn plain_backup_ignores_a_password_and_decrypt_refuses_it() {
         .code(2)
         .stderr(predicate::str::contains("is not an encrypted backup"));
 }
+
+#[test]
+fn decrypted_copy_never_goes_inside_the_evidence() {
+    let (tmp, dir) = copy();
+    let pw = password_file(tmp.path(), PASSWORD);
+    let before = tree_hashes(&dir);
+    tracehound()
+        .args(["ios", "decrypt-backup", "--password-file"])
+        .arg(&pw)
+        .arg("-d")
+        .arg(dir.join("sub/decrypted"))
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is inside the backup folder: write the decrypted copy elsewhere",
+        ));
+    assert_eq!(tree_hashes(&dir), before);
+}

@@ -436,12 +436,13 @@ impl IosSource for IosBackup {
                     .into(),
             });
         }
-        let mut bytes = read_bounded(&path, MAX_IN_MEMORY)?;
-        if let Some(keys) = &self.keys {
-            bytes = keys.decrypt_file(&file.path, &self.file_record(file_id)?, bytes)?;
-        }
+        let bytes = read_bounded(&path, MAX_IN_MEMORY)?;
+        // Read is read (for --hashes), whether or not it then decrypts.
         self.record_read(file);
-        Ok(bytes)
+        match &self.keys {
+            Some(keys) => keys.decrypt_file(&file.path, &self.file_record(file_id)?, bytes),
+            None => Ok(bytes),
+        }
     }
 
     fn open_sqlite(&self, file: &FoundFile) -> Result<Db, EvidenceError> {
