@@ -15,6 +15,7 @@
 pub mod androidqf;
 pub mod backup;
 pub mod bugreport;
+pub mod intrusion;
 pub mod parsers;
 pub mod source;
 
@@ -34,6 +35,9 @@ pub static BUGREPORT_MODULES: &[&AndroidModule] = bugreport::MODULES;
 
 /// Modules over an `adb backup` (a `.ab` file, or the `backup.ab` of an androidqf acquisition).
 pub static BACKUP_MODULES: &[&AndroidModule] = backup::MODULES;
+
+/// Modules over Android 16 intrusion logs.
+pub static INTRUSION_LOGS_MODULES: &[&AndroidModule] = intrusion::MODULES;
 
 /// The modules of `all` whose slug or name is in `names` (all when empty); an unknown name is
 /// returned as `Err`.
@@ -62,7 +66,12 @@ mod tests {
 
     #[test]
     fn slugs_are_unique_and_dependencies_acyclic() {
-        for list in [ANDROIDQF_MODULES, BUGREPORT_MODULES, BACKUP_MODULES] {
+        for list in [
+            ANDROIDQF_MODULES,
+            BUGREPORT_MODULES,
+            BACKUP_MODULES,
+            INTRUSION_LOGS_MODULES,
+        ] {
             let mut seen = HashSet::new();
             for m in list {
                 assert!(

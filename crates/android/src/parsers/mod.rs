@@ -12,6 +12,7 @@ pub mod dumpstate;
 pub mod dumpsys_package;
 pub mod files;
 pub mod getprop;
+pub mod intrusion;
 pub mod json;
 pub mod mounts;
 pub mod packages;
