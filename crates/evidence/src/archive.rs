@@ -117,6 +117,18 @@ struct Listing {
 impl Tree {
     /// Opens a folder, a `.zip`, a `.tar` or a `.tar.gz` (recognised by content, not name).
     pub fn open(path: &Path, limits: Limits) -> Result<Tree, EvidenceError> {
+        Tree::open_caching(path, limits, &mut |_, _, _| false)
+    }
+
+    /// Like [`Tree::open`], but while a `.tar.gz` is listed (its one full inflation) the files
+    /// for which `keep(path, size, first bytes)` says so are kept in memory, so reading them
+    /// later does not inflate the stream again. `keep` sees at most the first 16 bytes; it is
+    /// not called for other formats, which read entries directly.
+    pub fn open_caching(
+        path: &Path,
+        limits: Limits,
+        keep: &mut dyn FnMut(&str, u64, &[u8]) -> bool,
+    ) -> Result<Tree, EvidenceError> {
         let meta = fs::metadata(path).map_err(|e| EvidenceError::io(path, e))?;
         let name = path.display().to_string();
         let budget = Arc::new(AtomicU64::new(0));
@@ -135,7 +147,7 @@ impl Tree {
         let n = read_head(path, &mut head)?;
         let head = head.get(..n).unwrap_or_default();
         let source = Source::File(path.to_path_buf());
-        Tree::from_source(name, source, head, meta.len(), limits, budget)
+        Tree::from_source(name, source, head, meta.len(), limits, budget, keep)
     }
 
     /// Opens a zip or (gzip-compressed) tar held in memory.
@@ -160,7 +172,16 @@ impl Tree {
     ) -> Result<Tree, EvidenceError> {
         let head: Vec<u8> = bytes.iter().take(512).copied().collect();
         let len = bytes.len() as u64;
-        Tree::from_source(name, Source::Memory(bytes), &head, len, limits, budget)
+        let keep = &mut |_: &str, _: u64, _: &[u8]| false;
+        Tree::from_source(
+            name,
+            Source::Memory(bytes),
+            &head,
+            len,
+            limits,
+            budget,
+            keep,
+        )
     }
 
     fn from_source(
@@ -170,6 +191,7 @@ impl Tree {
         len: u64,
         limits: Limits,
         budget: Arc<AtomicU64>,
+        keep: &mut dyn FnMut(&str, u64, &[u8]) -> bool,
     ) -> Result<Tree, EvidenceError> {
         let (format, backend, listing) = match sniff(head) {
             Some(TreeFormat::Zip) => {
@@ -178,7 +200,7 @@ impl Tree {
             }
             Some(f @ (TreeFormat::Tar | TreeFormat::TarGz)) => {
                 let gz = f == TreeFormat::TarGz;
-                let (b, l) = tarfile::TarBackend::open(&name, source, gz, len, &limits)?;
+                let (b, l) = tarfile::TarBackend::open(&name, source, gz, len, &limits, keep)?;
                 (f, Backend::Tar(b), l)
             }
             _ => {

@@ -2,7 +2,7 @@
 
 use crate::sqlite::Db;
 use crate::EvidenceError;
-use tracehound_core::{AcquisitionKind, InputFile};
+use tracehound_core::{AcquisitionKind, InputFile, Timestamp};
 
 /// Where an artefact lives: in a backup (domain and relative path) and on the device's
 /// filesystem (path from the root). Either may contain `*` wildcards.
@@ -43,6 +43,34 @@ impl FoundFile {
     }
 }
 
+/// One file or folder of a full-filesystem dump, as listed by [`IosSource::list_all`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FsEntry<'a> {
+    /// Path on the device relative to `/` (`private/var/mobile/...`), `/`-separated.
+    pub path: &'a str,
+    /// A folder.
+    pub is_dir: bool,
+    /// Size in bytes (0 for folders).
+    pub size: u64,
+    /// Last modification time, when the acquisition recorded one.
+    pub modified: Option<Timestamp>,
+}
+
+impl<'a> FsEntry<'a> {
+    /// The last component of the path.
+    pub fn name(&self) -> &'a str {
+        self.path.rsplit('/').next().unwrap_or(self.path)
+    }
+}
+
+/// The error of sources that cannot list every file (backups list only what they back up).
+fn not_listable() -> EvidenceError {
+    EvidenceError::Io {
+        path: "a listing of every file (only full-filesystem dumps have one)".into(),
+        source: std::io::ErrorKind::NotFound.into(),
+    }
+}
+
 /// A read-only iOS acquisition.
 pub trait IosSource: Sync {
     /// Which kind of acquisition this is.
@@ -59,4 +87,20 @@ pub trait IosSource: Sync {
     }
     /// Every file read so far.
     fn inputs(&self) -> Vec<InputFile>;
+    /// Calls `f` on every file and folder, sorted by path. Only full-filesystem dumps can;
+    /// other sources return an `Io` error of kind `NotFound` (a module's `NotFound`).
+    fn list_all(&self, _f: &mut dyn FnMut(&FsEntry<'_>)) -> Result<(), EvidenceError> {
+        Err(not_listable())
+    }
+    /// Calls `f` on every file and folder whose device path matches `pattern` (`*` and `?`
+    /// within a component, `**` for any number of components; see
+    /// [`crate::archive::glob_match`]), sorted by path. Like [`IosSource::list_all`], only
+    /// full-filesystem dumps can.
+    fn list_matching(
+        &self,
+        _pattern: &str,
+        _f: &mut dyn FnMut(&FsEntry<'_>),
+    ) -> Result<(), EvidenceError> {
+        Err(not_listable())
+    }
 }

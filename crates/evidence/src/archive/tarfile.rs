@@ -19,6 +19,8 @@ pub(crate) struct TarBackend {
     len: u64,
     /// Listed path → offset of its data in the (uncompressed) tar stream.
     offsets: HashMap<String, u64>,
+    /// Files kept in memory while a `.tar.gz` was listed (see `Tree::open_caching`).
+    cache: HashMap<String, Arc<[u8]>>,
 }
 
 /// A reader that fails once more than `cap` bytes came out of it.
@@ -74,12 +76,14 @@ impl TarBackend {
         gz: bool,
         len: u64,
         limits: &Limits,
+        keep: &mut dyn FnMut(&str, u64, &[u8]) -> bool,
     ) -> Result<(Self, Listing), EvidenceError> {
         let mut backend = TarBackend {
             source,
             gz,
             len,
             offsets: HashMap::new(),
+            cache: HashMap::new(),
         };
         let corrupt = |e: io::Error| EvidenceError::Corrupt {
             path: name.to_string(),
@@ -90,7 +94,7 @@ impl TarBackend {
         let mut warnings = Vec::new();
         let (mut special, mut links) = (0u64, 0u64);
         for item in archive.entries().map_err(corrupt)? {
-            let entry = match item {
+            let mut entry = match item {
                 Ok(e) => e,
                 Err(e) if entries.is_empty() => return Err(corrupt(e)),
                 Err(e) => {
@@ -145,6 +149,12 @@ impl TarBackend {
             backend
                 .offsets
                 .insert(path.clone(), entry.raw_file_position());
+            let size = entry.size();
+            if gz && !is_dir && size <= limits.max_entry_size {
+                if let Some(data) = keep_entry(&mut entry, &path, size, keep) {
+                    backend.cache.insert(path.clone(), data);
+                }
+            }
             entries.push(TreeEntry {
                 path,
                 size: if is_dir { 0 } else { entry.size() },
@@ -171,6 +181,10 @@ impl TarBackend {
         limits: &Limits,
         out: &mut Vec<u8>,
     ) -> Result<(), EvidenceError> {
+        if let Some(data) = self.cache.get(path) {
+            out.extend_from_slice(data);
+            return Ok(());
+        }
         let &offset = self.offsets.get(path).ok_or_else(|| EvidenceError::Io {
             path: shown.to_string(),
             source: io::ErrorKind::NotFound.into(),
@@ -205,6 +219,28 @@ impl TarBackend {
             }
         }
     }
+}
+
+/// Reads the entry's data into memory if `keep` wants it after seeing its first bytes; an entry
+/// that cannot be read whole is left to be read (and reported) later.
+fn keep_entry(
+    entry: &mut dyn Read,
+    path: &str,
+    size: u64,
+    keep: &mut dyn FnMut(&str, u64, &[u8]) -> bool,
+) -> Option<Arc<[u8]>> {
+    let mut head = Vec::with_capacity(16);
+    (&mut *entry)
+        .take(16.min(size))
+        .read_to_end(&mut head)
+        .ok()?;
+    if !keep(path, size, &head) {
+        return None;
+    }
+    let mut data = head;
+    data.reserve(usize::try_from(size).ok()?.saturating_sub(data.len()));
+    (&mut *entry).take(size).read_to_end(&mut data).ok()?;
+    (data.len() as u64 == size).then(|| data.into())
 }
 
 fn short(out: &[u8], limit: u64, shown: &str) -> Result<(), EvidenceError> {
