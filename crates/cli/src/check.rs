@@ -112,6 +112,10 @@ pub trait Target<E: ?Sized> {
     fn evidence(&self) -> &E;
     /// The files read so far (for `--hashes`), relative to [`Target::path`].
     fn inputs(&self) -> Vec<tracehound_core::InputFile>;
+    /// SHA-256 of an input file (read from the folder by default; archives override this).
+    fn sha256(&self, input: &tracehound_core::InputFile) -> Option<String> {
+        sha256_file(&self.path().join(&input.path)).ok()
+    }
 }
 
 /// Runs `modules` over a target and writes/summarises the results. The output folder is
@@ -147,7 +151,7 @@ pub fn run_check<E: ?Sized + Sync>(
 
     let hashes = opts
         .hashes
-        .then(|| hash_inputs(target.path(), &target.inputs()));
+        .then(|| hash_inputs(target.as_ref(), &target.inputs()));
     let module_infos: Vec<ModuleInfo> = reports.iter().map(ModuleInfo::from_report).collect();
     let info = RunInfo {
         tool: "tracehound",
@@ -220,7 +224,8 @@ pub fn check_ios_backup(
     unlock: &crate::ios_crypto::UnlockOpts,
     backup: &Path,
 ) -> Result<Outcome> {
-    run_check(ui, opts, tracehound_ios::MODULES, || {
+    let modules = crate::ios_fs::ios_modules(tracehound_core::AcquisitionKind::IosBackup);
+    run_check(ui, opts, &modules, || {
         Ok(Box::new(BackupTarget {
             path: backup.to_path_buf(),
             backup: crate::ios_crypto::open_for_check(ui, unlock, backup)?,
@@ -228,13 +233,16 @@ pub fn check_ios_backup(
     })
 }
 
-fn hash_inputs(root: &Path, inputs: &[tracehound_core::InputFile]) -> Vec<FileHash> {
+fn hash_inputs<E: ?Sized>(
+    target: &dyn Target<E>,
+    inputs: &[tracehound_core::InputFile],
+) -> Vec<FileHash> {
     let mut out: Vec<FileHash> = inputs
         .iter()
         .map(|i| FileHash {
             path: i.path.clone(),
             artifact: i.artifact.clone(),
-            sha256: sha256_file(&root.join(&i.path)).ok(),
+            sha256: target.sha256(i),
         })
         .collect();
     out.sort();

@@ -51,8 +51,8 @@ pub enum Command {
         opts: CheckOpts,
         #[command(flatten)]
         unlock: UnlockOpts,
-        /// An iOS backup folder, or a folder holding exactly one backup; an androidqf folder
-        /// or zip.
+        /// An iOS backup folder, or a folder holding exactly one backup; an iOS
+        /// full-filesystem dump (folder or archive); an androidqf folder or zip.
         #[arg(required_unless_present = "list_modules")]
         path: Option<PathBuf>,
     },
@@ -71,6 +71,16 @@ pub enum IosCommand {
         /// The backup folder (holding Manifest.db).
         #[arg(required_unless_present = "list_modules")]
         backup: Option<PathBuf>,
+    },
+    /// Check a full-filesystem dump: a folder, or a .tar, .tar.gz or .zip read in place.
+    #[command(after_help = EXIT_CODES)]
+    CheckFs {
+        #[command(flatten)]
+        opts: CheckOpts,
+        /// The dump: a folder or archive with the device's `/` (or `/private`) at its top or
+        /// one folder down.
+        #[arg(required_unless_present = "list_modules")]
+        dump: Option<PathBuf>,
     },
     /// Write a decrypted copy of an encrypted backup (checks do not need one: they decrypt in
     /// memory).

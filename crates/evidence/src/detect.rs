@@ -1,7 +1,9 @@
 //! Working out what kind of acquisition a path is.
 
 use crate::android::{is_androidqf_archive, is_androidqf_dir};
+use crate::android_detect::{is_ab_file, is_ab_folder, is_bugreport, is_intrusion_logs};
 use crate::backup::is_backup_dir;
+use crate::fsdump::looks_like_dump;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,14 @@ pub enum Detected {
     IosBackup(PathBuf),
     /// An androidqf acquisition: a folder (possibly found one level down) or a zip.
     AndroidQf(PathBuf),
+    /// An `adb bugreport` zip or its unpacked folder.
+    AndroidBugreport(PathBuf),
+    /// An `adb backup` file (`.ab`) or its unpacked folder.
+    AndroidBackup(PathBuf),
+    /// Android 16 intrusion logs (a folder or zip).
+    AndroidIntrusionLogs(PathBuf),
+    /// An iOS full-filesystem dump: a folder or a zip/tar/tar.gz archive.
+    IosFilesystem(PathBuf),
 }
 
 /// Why a path could not be recognised.
@@ -30,20 +40,27 @@ pub enum DetectError {
     },
     /// Nothing we know.
     #[error(
-        "{0}: not a recognised acquisition (expected an iOS backup folder with Manifest.db, or \
-         an androidqf folder or zip)"
+        "{0}: not a recognised acquisition (expected an iOS backup folder with Manifest.db, an \
+         iOS full-filesystem dump with private/var, or an androidqf folder or zip)"
     )]
     Unrecognised(String),
 }
 
 /// Detects the acquisition at `path`: an iOS backup folder, or a folder holding exactly one;
-/// an androidqf folder or zip, or a folder holding exactly one androidqf folder.
+/// an androidqf folder or zip, or a folder holding exactly one androidqf folder; an iOS
+/// full-filesystem dump (folder or archive, `private/var` at its top or one folder down).
 pub fn detect(path: &Path) -> Result<Detected, DetectError> {
     let shown = path.display().to_string();
     let meta = fs::metadata(path).map_err(|_| DetectError::Missing(shown.clone()))?;
     if !meta.is_dir() {
         if is_androidqf_archive(path) {
             return Ok(Detected::AndroidQf(path.to_path_buf()));
+        }
+        if let Some(d) = android_other(path) {
+            return Ok(d);
+        }
+        if looks_like_dump(path) {
+            return Ok(Detected::IosFilesystem(path.to_path_buf()));
         }
         return Err(DetectError::Unrecognised(shown));
     }
@@ -52,6 +69,9 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
     }
     if is_androidqf_dir(path) {
         return Ok(Detected::AndroidQf(path.to_path_buf()));
+    }
+    if let Some(d) = android_other(path) {
+        return Ok(d);
     }
     let mut found: Vec<PathBuf> = fs::read_dir(path)
         .map_err(|_| DetectError::Missing(shown.clone()))?
@@ -72,6 +92,9 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
         if aqf.len() == 1 {
             return Ok(Detected::AndroidQf(aqf.remove(0)));
         }
+        if looks_like_dump(path) {
+            return Ok(Detected::IosFilesystem(path.to_path_buf()));
+        }
     }
     match found.len() {
         0 => Err(DetectError::Unrecognised(shown)),
@@ -88,5 +111,19 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
                 })
                 .collect(),
         }),
+    }
+}
+
+/// A bugreport, an `adb backup` or intrusion logs at `path` (file or folder).
+fn android_other(path: &Path) -> Option<Detected> {
+    let p = path.to_path_buf();
+    if path.is_file() && is_ab_file(path) || path.is_dir() && is_ab_folder(path) {
+        Some(Detected::AndroidBackup(p))
+    } else if is_bugreport(path) {
+        Some(Detected::AndroidBugreport(p))
+    } else if is_intrusion_logs(path) {
+        Some(Detected::AndroidIntrusionLogs(p))
+    } else {
+        None
     }
 }
