@@ -118,6 +118,12 @@ pub fn run(opts: &Options) -> Result<Expected> {
     artefacts::firefox::generate(&mut ctx)?;
     artefacts::profile_events::generate(&mut ctx)?;
     artefacts::session_log::generate(&mut ctx)?;
+    artefacts::global_preferences::generate(&mut ctx)?;
+    artefacts::calendar::generate(&mut ctx)?;
+    artefacts::safari_browser_state::generate(&mut ctx)?;
+    artefacts::address_book::generate(&mut ctx)?;
+    artefacts::shortcuts::generate(&mut ctx)?;
+    let applications = artefacts::applications::generate(&mut ctx)?;
 
     let extra_apps: Vec<String> = ctx
         .plants("backup_info")
@@ -141,6 +147,7 @@ pub fn run(opts: &Options) -> Result<Expected> {
     expected.records.insert("manifest".into(), rows as u64);
     expected.records.insert("backup_info".into(), 1);
     device::write_plists(&opts.out, &device)?;
+    artefacts::applications::write(&opts.out, applications)?;
 
     let path = expected_path(&opts.out);
     let json = serde_json::to_string_pretty(&expected)? + "\n";
@@ -186,6 +193,31 @@ mod tests {
                 "HomeDomain",
                 artefacts::plists::ADDAILY,
                 "f65b5fafc69bbd3c60be019c6e938e146825fa83",
+            ),
+            (
+                "HomeDomain",
+                artefacts::global_preferences::PATH,
+                "0dc926a1810f7aee4e8f38793ed788701f93bf9d",
+            ),
+            (
+                "HomeDomain",
+                artefacts::calendar::PATH,
+                "2041457d5fe04d39d0ab481178355df6781e6858",
+            ),
+            (
+                "HomeDomain",
+                artefacts::safari_browser_state::PATH,
+                "3a47b0981ed7c10f3e2800aa66bac96a3b5db28e",
+            ),
+            (
+                "HomeDomain",
+                artefacts::address_book::PATH,
+                "31bb7ba8914766d4ba40d6dfb6113c8b614be442",
+            ),
+            (
+                "HomeDomain",
+                artefacts::shortcuts::PATH,
+                "5b4d0b44b5990f62b9f4d34ad8dc382bf0b01094",
             ),
         ];
         for (domain, path, id) in known {

@@ -55,6 +55,13 @@ Records per module for --scale N (min in brackets; planted records come on top):
   profile_events                   N/300 installs [2], a third of them later removed (MVT
                                    raises LOW for every event, planted or not)
   webkit_session_resource_log      N/30 entries [3] in Safari's log (MVT counts log files)
+  global_preferences               11 preferences (+ LDMGlobalEnabled with a heuristic plant)
+  calendar                         N/50 events [3], a third of them invitations
+  safari_browser_state             N/30 tabs [2] with 1-3 pages of session history each
+  contacts                         N/30 people [3]: a phone number each, half an e-mail too
+                                   (one record per value)
+  shortcuts                        N/100 shortcuts [2]
+  applications                     the noise third-party apps in Info.plist Applications
   manifest                         N Manifest.db rows in all (the files above, their parent
                                    directories, then background files/dirs/symlinks)
 With --wal, N/100 more SMS [1] (and the sms plants marked wal_only) are left only in

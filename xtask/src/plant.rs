@@ -84,6 +84,17 @@ pub const SUPPORTED: &[(&str, &str, Option<&str>)] = &[
         "domain-name",
         Some("CRITICAL"),
     ),
+    ("global_preferences", "heuristic", Some("INFORMATIONAL")),
+    ("calendar", "email-addr", Some("CRITICAL")),
+    ("calendar", "heuristic", Some("HIGH")),
+    ("safari_browser_state", "domain-name", Some("CRITICAL")),
+    ("safari_browser_state", "url", Some("CRITICAL")),
+    ("contacts", "email-addr", None),
+    ("shortcuts", "domain-name", Some("CRITICAL")),
+    ("shortcuts", "url", Some("CRITICAL")),
+    ("applications", "app:id", Some("CRITICAL")),
+    ("applications", "process:name", Some("CRITICAL")),
+    ("applications", "heuristic", Some("MEDIUM")),
 ];
 
 /// Reads `--plant`: `None` = built-in set, `"none"` = nothing, else a JSON file.

@@ -1,8 +1,10 @@
-//! Android commands: `tracehound android check-androidqf PATH`. (Bugreports, adb backups and
-//! intrusion logs get their own sub-commands next to it.)
+//! Android commands: `tracehound android check-androidqf PATH`, and `check-bugreport`,
+//! `check-backup` and `check-intrusion-logs` (in [`crate::android_checks`]).
 
+use crate::android_checks;
 use crate::check::{self, Outcome, Target};
 use crate::cli::CheckOpts;
+use crate::ios_crypto::UnlockOpts;
 use crate::sanitize;
 use crate::ui::{Tone, Ui};
 use anyhow::{Context, Result};
@@ -29,24 +31,78 @@ pub enum AndroidCommand {
     CheckAndroidqf {
         #[command(flatten)]
         opts: CheckOpts,
+        #[command(flatten)]
+        unlock: UnlockOpts,
         /// The androidqf folder or zip.
+        #[arg(required_unless_present = "list_modules")]
+        path: Option<PathBuf>,
+    },
+    /// Check an `adb bugreport` zip (or its unpacked folder).
+    #[command(name = "check-bugreport", after_help = EXIT_CODES)]
+    CheckBugreport {
+        #[command(flatten)]
+        opts: CheckOpts,
+        /// The bugreport zip or folder.
+        #[arg(required_unless_present = "list_modules")]
+        path: Option<PathBuf>,
+    },
+    /// Check an `adb backup` file (.ab, plain or password-protected) or its unpacked folder.
+    #[command(name = "check-backup", after_help = EXIT_CODES)]
+    CheckBackup {
+        #[command(flatten)]
+        opts: CheckOpts,
+        #[command(flatten)]
+        unlock: UnlockOpts,
+        /// The .ab file or the folder it was unpacked to.
+        #[arg(required_unless_present = "list_modules")]
+        path: Option<PathBuf>,
+    },
+    /// Check Android 16 intrusion logs (a folder or zip of NDJSON .txt files, zips inside it).
+    #[command(name = "check-intrusion-logs", after_help = EXIT_CODES)]
+    CheckIntrusionLogs {
+        #[command(flatten)]
+        opts: CheckOpts,
+        /// The intrusion logs folder or zip.
         #[arg(required_unless_present = "list_modules")]
         path: Option<PathBuf>,
     },
 }
 
+fn need(path: &Option<PathBuf>) -> Result<&Path> {
+    path.as_deref()
+        .ok_or_else(|| anyhow::anyhow!("missing PATH"))
+}
+
 /// Runs an Android command.
 pub fn run(ui: &Ui, command: &AndroidCommand) -> Result<Outcome> {
     match command {
-        AndroidCommand::CheckAndroidqf { opts, path } => {
+        AndroidCommand::CheckAndroidqf { opts, unlock, path } => {
             if opts.list_modules {
                 check::list_modules(&androidqf_modules());
                 return Ok(Outcome::Clean);
             }
-            let path = path
-                .as_deref()
-                .ok_or_else(|| anyhow::anyhow!("missing PATH"))?;
-            check_androidqf(ui, opts, path)
+            check_androidqf(ui, opts, unlock, need(path)?)
+        }
+        AndroidCommand::CheckBugreport { opts, path } => {
+            if opts.list_modules {
+                check::list_modules(BUGREPORT_MODULES);
+                return Ok(Outcome::Clean);
+            }
+            android_checks::check_bugreport(ui, opts, need(path)?)
+        }
+        AndroidCommand::CheckBackup { opts, unlock, path } => {
+            if opts.list_modules {
+                check::list_modules(BACKUP_MODULES);
+                return Ok(Outcome::Clean);
+            }
+            android_checks::check_backup(ui, opts, unlock, need(path)?)
+        }
+        AndroidCommand::CheckIntrusionLogs { opts, path } => {
+            if opts.list_modules {
+                check::list_modules(tracehound_android::INTRUSION_LOGS_MODULES);
+                return Ok(Outcome::Clean);
+            }
+            android_checks::check_intrusion_logs(ui, opts, need(path)?)
         }
     }
 }
@@ -105,12 +161,18 @@ fn report_listing(ui: &Ui, acq: &AndroidAcquisition) {
 }
 
 /// Checks an androidqf folder or zip.
-pub fn check_androidqf(ui: &Ui, opts: &CheckOpts, path: &Path) -> Result<Outcome> {
+pub fn check_androidqf(
+    ui: &Ui,
+    opts: &CheckOpts,
+    unlock: &UnlockOpts,
+    path: &Path,
+) -> Result<Outcome> {
     let modules = androidqf_modules();
     check::run_check(ui, opts, &modules, || {
         let acquisition = AndroidAcquisition::open_androidqf(path, Limits::default())
             .with_context(|| format!("opening {} as an androidqf acquisition", path.display()))?;
         report_listing(ui, &acquisition);
+        let acquisition = android_checks::androidqf_backup(ui, unlock, acquisition)?;
         Ok(Box::new(AndroidTarget {
             path: path.to_path_buf(),
             kind: "androidqf",

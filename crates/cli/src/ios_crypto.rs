@@ -85,7 +85,7 @@ fn read_secret_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
 }
 
 /// The password bytes of a password file: all of it, less one final `\n` or `\r\n`.
-fn password_from_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn password_from_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     let mut bytes = read_secret_file(path)?;
     if bytes.last() == Some(&b'\n') {
         bytes.pop();

@@ -2,9 +2,11 @@
 #![forbid(unsafe_code)]
 
 mod android;
+mod android_checks;
 mod check;
 mod cli;
 mod ios_crypto;
+mod password;
 mod sanitize;
 mod ui;
 
@@ -72,7 +74,22 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
                         Tone::Plain,
                         &format!("{} is an androidqf acquisition", p.display()),
                     );
-                    android::check_androidqf(ui, opts, &p)
+                    android::check_androidqf(ui, opts, unlock, &p)
+                }
+                Detected::AndroidBugreport(p) => {
+                    ui.say(Tone::Plain, &format!("{} is a bugreport", p.display()));
+                    android_checks::check_bugreport(ui, opts, &p)
+                }
+                Detected::AndroidBackup(p) => {
+                    ui.say(Tone::Plain, &format!("{} is an adb backup", p.display()));
+                    android_checks::check_backup(ui, opts, unlock, &p)
+                }
+                Detected::AndroidIntrusionLogs(p) => {
+                    ui.say(
+                        Tone::Plain,
+                        &format!("{} holds Android intrusion logs", p.display()),
+                    );
+                    android_checks::check_intrusion_logs(ui, opts, &p)
                 }
             }
         }

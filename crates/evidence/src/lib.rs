@@ -8,6 +8,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod android;
+pub mod android_detect;
 pub mod archive;
 pub mod backup;
 pub mod crypto;

@@ -126,13 +126,20 @@ fn pbkdf2(secret: &[u8], salt: &[u8], rounds: u32) -> Zeroizing<[u8; 32]> {
     key
 }
 
-/// Decrypts the data of an encrypted backup in place; returns the plaintext's length.
-fn decrypt(
+/// The master key and IV of an encrypted backup, and where its data starts in `body`.
+struct Unlocked {
+    key: Zeroizing<Vec<u8>>,
+    iv: Vec<u8>,
+    data_at: usize,
+}
+
+/// Derives the master key from `password`, checking it against the backup's checksum.
+fn unlock(
     path: &str,
     header: &AbHeader,
-    body: &mut [u8],
+    body: &[u8],
     password: &[u8],
-) -> Result<(usize, usize), EvidenceError> {
+) -> Result<Unlocked, EvidenceError> {
     if header.encryption != "AES-256" {
         return Err(corrupt(
             path,
@@ -183,13 +190,40 @@ fn decrypt(
     if pbkdf2(&check_input, &check_salt, rounds).as_ref() != checksum.as_slice() {
         return Err(wrong());
     }
-    let data = body.get_mut(at..).unwrap_or_default();
-    let plain = cbc::Decryptor::<Aes256>::new_from_slices(&key, &iv)
+    Ok(Unlocked {
+        key,
+        iv,
+        data_at: at,
+    })
+}
+
+/// Checks `password` against an encrypted backup without decrypting its data (`Ok` for a
+/// backup that is not encrypted).
+pub fn check_password(path: &str, data: &[u8], password: &[u8]) -> Result<(), EvidenceError> {
+    let header = parse_header(path, data)?;
+    if !header.encrypted() {
+        return Ok(());
+    }
+    let body = data.get(header.data_offset..).unwrap_or_default();
+    unlock(path, &header, body, password).map(|_| ())
+}
+
+/// Decrypts the data of an encrypted backup in place; returns where the plaintext starts in
+/// `body` and its length.
+fn decrypt(
+    path: &str,
+    header: &AbHeader,
+    body: &mut [u8],
+    password: &[u8],
+) -> Result<(usize, usize), EvidenceError> {
+    let u = unlock(path, header, body, password)?;
+    let data = body.get_mut(u.data_at..).unwrap_or_default();
+    let plain = cbc::Decryptor::<Aes256>::new_from_slices(&u.key, &u.iv)
         .map_err(|_| corrupt(path, "master key or IV of the wrong size"))?
         .decrypt_padded_mut::<Pkcs7>(data)
         .map_err(|_| corrupt(path, "encrypted data damaged or cut short (bad padding)"))?
         .len();
-    Ok((at, plain))
+    Ok((u.data_at, plain))
 }
 
 /// Decodes a whole `.ab` file into its tar stream, decrypting with `password` when needed.
