@@ -29,18 +29,22 @@ const PROPERTY_EMAIL: i64 = 4;
 /// `ABMultiValue.property` of URLs.
 const PROPERTY_URL: i64 = 22;
 
-/// One value of a contact.
+/// One value of a contact. Names keep the column names MVT's query yields (`First`…).
 #[derive(Debug, Clone, Serialize)]
 pub struct Contact {
     /// `ABMultiValue.value`.
     pub value: RawValue,
     /// `ABPerson.First`.
+    #[serde(rename = "First")]
     pub first: RawValue,
     /// `ABPerson.Middle`.
+    #[serde(rename = "Middle")]
     pub middle: RawValue,
     /// `ABPerson.Last`.
+    #[serde(rename = "Last")]
     pub last: RawValue,
     /// `ABPerson.Organization`.
+    #[serde(rename = "Organization")]
     pub organization: RawValue,
     /// `ABMultiValue.property`: 3 phone, 4 e-mail, 22 URL… (not in MVT's records).
     pub property: RawValue,

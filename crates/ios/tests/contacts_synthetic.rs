@@ -37,8 +37,8 @@ fn values_names_and_observables() {
     let r = records_json(&out);
     assert_eq!(
         r[0],
-        json!({"value": "+44 20 7946 0000", "first": "Ada", "middle": null, "last": "Lovelace",
-               "organization": "Engines Ltd", "property": 3})
+        json!({"value": "+44 20 7946 0000", "First": "Ada", "Middle": null, "Last": "Lovelace",
+               "Organization": "Engines Ltd", "property": 3})
     );
     assert_eq!(r[3]["value"], "Operator@Evil.Example");
     let o = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
