@@ -266,6 +266,11 @@ impl Serialize for RawRow {
     }
 }
 
+/// Column names of a prepared statement, shared by all its rows.
+pub fn column_names(stmt: &rusqlite::Statement<'_>) -> Arc<[String]> {
+    stmt.column_names().iter().map(|s| s.to_string()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,9 +300,4 @@ mod tests {
         assert_eq!(row.str("n"), Some(""));
         assert_eq!(row.str("t"), Some("héllo"));
     }
-}
-
-/// Column names of a prepared statement, shared by all its rows.
-pub fn column_names(stmt: &rusqlite::Statement<'_>) -> Arc<[String]> {
-    stmt.column_names().iter().map(|s| s.to_string()).collect()
 }

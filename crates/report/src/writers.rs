@@ -137,7 +137,12 @@ fn write_timeline(w: &mut dyn Write, reports: &[ModuleReport]) -> io::Result<()>
     for (r, &i) in by_name.iter().enumerate() {
         rank[i] = r;
     }
-    let mut keys: Vec<(Option<tracehound_core::Timestamp>, usize, usize, TimelineKey)> = reports
+    let mut keys: Vec<(
+        Option<tracehound_core::Timestamp>,
+        usize,
+        usize,
+        TimelineKey,
+    )> = reports
         .iter()
         .enumerate()
         .flat_map(|(m, r)| {
