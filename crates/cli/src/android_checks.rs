@@ -71,18 +71,20 @@ pub fn check_bugreport(ui: &Ui, opts: &CheckOpts, path: &Path) -> Result<Outcome
 }
 
 /// Checks an `adb backup` (`.ab`, plain or password-protected) or its unpacked folder.
-pub fn check_backup(ui: &Ui, opts: &CheckOpts, unlock: &UnlockOpts, path: &Path) -> Result<Outcome> {
+pub fn check_backup(
+    ui: &Ui,
+    opts: &CheckOpts,
+    unlock: &UnlockOpts,
+    path: &Path,
+) -> Result<Outcome> {
     check::run_check(ui, opts, BACKUP_MODULES, || {
         let shown = path.display().to_string();
         let decoder = if path.is_dir() {
             AbDecoder::default()
         } else {
             match ab_needs_password(path) {
-                None => bail!(
-                    "{shown} is not an Android backup (.ab): it does not start with \"ANDROID \
-                     BACKUP\""
-                ),
-                Some(false) => AbDecoder::default(),
+                // Not an .ab, or a damaged header: decoding says which, in one sentence.
+                None | Some(false) => AbDecoder::default(),
                 Some(true) => match backup_password(ui, unlock, &shown)? {
                     Some(p) => AbDecoder::with_password(p),
                     None => bail!(

@@ -16,10 +16,28 @@ pub fn is_ab_file(path: &Path) -> bool {
         .is_ok_and(|()| &head == b"ANDROID BACKUP\n")
 }
 
-/// An unpacked `adb backup`: an `apps/<package>/_manifest`.
+/// The entries adb writes under `apps/<package>/`: the manifest and the domain folders.
+const AB_DOMAINS: &[&str] = &[
+    "_manifest",
+    "a",
+    "f",
+    "db",
+    "d_f",
+    "ef",
+    "sp",
+    "r",
+    "c",
+    "k",
+];
+
+/// An unpacked `adb backup`: an `apps/<package>/` holding `_manifest` or a domain folder
+/// (`d_f`, `db`, `sp`, …).
 pub fn is_ab_folder(dir: &Path) -> bool {
     std::fs::read_dir(dir.join("apps"))
-        .map(|it| it.flatten().any(|e| e.path().join("_manifest").is_file()))
+        .map(|it| {
+            it.flatten()
+                .any(|e| AB_DOMAINS.iter().any(|d| e.path().join(d).exists()))
+        })
         .unwrap_or(false)
 }
 
