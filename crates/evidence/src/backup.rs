@@ -90,8 +90,62 @@ pub struct MbFile {
     pub encryption_key: Option<Vec<u8>>,
 }
 
-/// Decodes an `MBFile` NSKeyedArchiver blob.
+/// Decodes an `MBFile` NSKeyedArchiver blob: the fast reader first, the general plist parser
+/// for anything it does not recognise.
 pub fn decode_mbfile(blob: &[u8]) -> Result<MbFile, String> {
+    match decode_mbfile_fast(blob) {
+        Some(m) => Ok(m),
+        None => decode_mbfile_general(blob),
+    }
+}
+
+/// `MBFile` through [`crate::bplist`]: `$top.root` → a UID into `$objects` → the MBFile dict.
+pub fn decode_mbfile_fast<'a>(blob: &'a [u8]) -> Option<MbFile> {
+    use crate::bplist::{Bplist, Obj};
+    let b = Bplist::new(blob)?;
+    let top = b.object(b.top())?;
+    let Obj::Array(objects_at, objects_len) = b.get(top, "$objects")? else {
+        return None;
+    };
+    let resolve = |o: Obj<'a>| -> Option<Obj<'a>> {
+        match o {
+            Obj::Uid(u) => {
+                let u = usize::try_from(u).ok().filter(|&u| u < objects_len)?;
+                b.object(b.reference(objects_at, u)?)
+            }
+            other => Some(other),
+        }
+    };
+    let root = resolve(b.get(b.get(top, "$top")?, "root")?)?;
+    if !matches!(root, Obj::Dict(..)) {
+        return None;
+    }
+    let int = |k: &str| match b.get(root, k).and_then(resolve) {
+        Some(Obj::Int(i)) => Some(i),
+        _ => None,
+    };
+    let encryption_key = match b.get(root, "EncryptionKey").and_then(resolve) {
+        Some(Obj::Data(d)) => Some(d.to_vec()),
+        Some(d @ Obj::Dict(..)) => match b.get(d, "NS.data").and_then(resolve) {
+            Some(Obj::Data(d)) => Some(d.to_vec()),
+            _ => None,
+        },
+        _ => None,
+    };
+    Some(MbFile {
+        size: int("Size"),
+        mode: int("Mode"),
+        user_id: int("UserID"),
+        birth: int("Birth"),
+        last_modified: int("LastModified"),
+        last_status_change: int("LastStatusChange"),
+        protection_class: int("ProtectionClass"),
+        encryption_key,
+    })
+}
+
+/// `MBFile` through the general `plist` parser.
+pub fn decode_mbfile_general(blob: &[u8]) -> Result<MbFile, String> {
     let value = plist_util::parse("MBFile", blob).map_err(|e| e.to_string())?;
     let archive = KeyedArchive::new(&value).ok_or("not an NSKeyedArchiver archive")?;
     let root = archive

@@ -11,6 +11,7 @@ pub mod android;
 pub mod android_detect;
 pub mod archive;
 pub mod backup;
+pub mod bplist;
 pub mod crypto;
 pub mod detect;
 pub mod ios;

@@ -71,3 +71,28 @@ fn finds_and_opens_module_databases() {
     let inputs = backup.inputs();
     assert!(inputs.iter().any(|i| i.path == found[0].path));
 }
+
+#[test]
+fn fast_mbfile_reader_agrees_with_the_plist_parser_on_every_blob() {
+    use tracehound_evidence::backup::{decode_mbfile_fast, decode_mbfile_general};
+    let backup = IosBackup::open(&mvt_backup()).unwrap();
+    let mut n = 0;
+    backup
+        .for_each_raw_entry(|row| {
+            let blob = row.blob.unwrap();
+            let fast = decode_mbfile_fast(&blob).expect("fast reader handles real blobs");
+            assert_eq!(
+                fast,
+                decode_mbfile_general(&blob).unwrap(),
+                "{}",
+                row.file_id
+            );
+            // Every truncation falls back or fails cleanly, never panics.
+            for cut in (0..blob.len()).step_by(37) {
+                let _ = decode_mbfile_fast(&blob[..cut]);
+            }
+            n += 1;
+        })
+        .unwrap();
+    assert_eq!(n, 3721);
+}
