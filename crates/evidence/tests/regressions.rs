@@ -1,0 +1,116 @@
+//! Inputs that fuzzing or the hostile corpus found harmful, kept as files under
+//! `tests/regressions/` (or built here when large), each with its exact expected outcome.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use tracehound_evidence::{plist_util, EvidenceError};
+
+fn regression(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/regressions")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn plist_error(name: &str, bytes: &[u8]) -> String {
+    match plist_util::parse(name, bytes) {
+        Err(EvidenceError::Plist { name: n, detail }) => {
+            assert_eq!(n, name);
+            detail
+        }
+        other => panic!("{name}: expected a plist error, got {other:?}"),
+    }
+}
+
+/// 170 bytes: eight arrays, each holding 14 references to the next — 14^8 (1.5 billion)
+/// values once expanded. The `plist` crate alone grows past 4.9 GB within 20 s.
+#[test]
+fn binary_plist_reference_bomb_is_refused_quickly() {
+    let bytes = regression("plist-reference-bomb.bplist");
+    assert_eq!(bytes.len(), 170);
+    let start = Instant::now();
+    let detail = plist_error("bomb.plist", &bytes);
+    assert!(detail.contains("expands to more than"), "{detail}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    // The bound: 32 MiB plus 64 bytes per input byte.
+    assert_eq!(plist_util::expansion_limit(170), (32 << 20) + 170 * 64);
+}
+
+fn nested_xml(depth: usize) -> Vec<u8> {
+    let mut s = String::from(r#"<?xml version="1.0" encoding="UTF-8"?><plist version="1.0">"#);
+    s.push_str(&"<array>".repeat(depth));
+    s.push_str("<true/>");
+    s.push_str(&"</array>".repeat(depth));
+    s.push_str("</plist>");
+    s.into_bytes()
+}
+
+/// Nested 100,000 deep: refused at the depth limit (the value it would build overflows a 2 MiB
+/// thread stack when dropped).
+#[test]
+fn plist_nested_100000_deep_is_refused() {
+    let detail = plist_error("deep.plist", &nested_xml(100_000));
+    assert!(detail.contains("nested more than 512 deep"), "{detail}");
+    // Just within the limit is fine.
+    let v = plist_util::parse("ok.plist", &nested_xml(plist_util::MAX_DEPTH)).unwrap();
+    assert!(v.as_array().is_some());
+}
+
+/// A binary plist whose top array declares a billion elements: refused before any allocation,
+/// because the references it would need are not in the file.
+#[test]
+fn billion_element_declared_array_is_refused() {
+    let mut b = b"bplist00".to_vec();
+    b.push(0xaf); // array, length in the next integer
+    b.push(0x12); // 4-byte integer
+    b.extend_from_slice(&1_000_000_000u32.to_be_bytes());
+    b.extend_from_slice(&[1; 8]); // 8 references to object 1
+    let obj1 = b.len();
+    b.push(0x09);
+    let table = b.len();
+    b.extend_from_slice(&[8, obj1 as u8]);
+    b.extend_from_slice(&[0; 6]);
+    b.extend_from_slice(&[1, 1]);
+    b.extend_from_slice(&2u64.to_be_bytes());
+    b.extend_from_slice(&0u64.to_be_bytes());
+    b.extend_from_slice(&(table as u64).to_be_bytes());
+    let detail = plist_error("huge.plist", &b);
+    assert!(!detail.is_empty());
+}
+
+/// Ordinary plists parse exactly as the `plist` crate parses them.
+#[test]
+fn ordinary_plists_parse_as_the_plist_crate_does() {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/mvt/ios_backup");
+    let mut seen = 0;
+    for name in ["Info.plist", "Manifest.plist", "Status.plist"] {
+        let Ok(bytes) = std::fs::read(dir.join(name)) else {
+            continue;
+        };
+        let ours = plist_util::parse(name, &bytes).unwrap();
+        let theirs = plist::Value::from_reader(Cursor::new(&bytes)).unwrap();
+        assert_eq!(ours, theirs, "{name}");
+        seen += 1;
+    }
+    let mut dict = plist::Dictionary::new();
+    dict.insert("a".into(), plist::Value::Array(vec![1.into(), "x".into()]));
+    dict.insert("d".into(), plist::Value::Data(vec![0, 1, 2]));
+    let v = plist::Value::Dictionary(dict);
+    for binary in [false, true] {
+        let mut buf = Vec::new();
+        if binary {
+            v.to_writer_binary(&mut buf).unwrap();
+        } else {
+            v.to_writer_xml(&mut buf).unwrap();
+        }
+        assert_eq!(plist_util::parse("x", &buf).unwrap(), v);
+        seen += 1;
+    }
+    assert!(seen >= 2);
+}
