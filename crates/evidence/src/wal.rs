@@ -43,6 +43,18 @@ pub enum WalError {
     /// The replayed database would exceed the size limit.
     #[error("replayed database would be {0} bytes, over the limit")]
     TooLarge(u64),
+    /// The last commit gives the database more pages than the database and the log hold (a
+    /// damaged or hostile log: a few hundred bytes could otherwise claim a gigabyte of zeros).
+    #[error(
+        "the log's last commit gives the database {pages} pages, but only {present} are in the \
+         database and the log"
+    )]
+    CommitBeyondPages {
+        /// Database size in pages, as the commit frame says.
+        pages: u32,
+        /// Pages the database image and the committed frames actually hold.
+        present: u64,
+    },
 }
 
 /// What a replay did.
@@ -127,6 +139,7 @@ pub fn apply(db: &mut Vec<u8>, wal: &[u8], max_len: u64) -> Result<WalStats, Wal
     let mut committed: HashMap<u32, usize> = HashMap::new();
     let mut pending: HashMap<u32, usize> = HashMap::new();
     let mut db_pages: Option<u32> = None;
+    let mut highest_committed = 0u32;
     let (mut s0, mut s1) = (c0, c1);
     let mut off = HEADER;
     let mut last_valid_end = HEADER;
@@ -146,6 +159,7 @@ pub fn apply(db: &mut Vec<u8>, wal: &[u8], max_len: u64) -> Result<WalStats, Wal
         pending.insert(pgno, off + FRAME_HEADER);
         if commit_size != 0 {
             stats.committed_frames += pending.len() as u32;
+            highest_committed = pending.keys().fold(highest_committed, |m, &p| m.max(p));
             committed.extend(pending.drain());
             db_pages = Some(commit_size);
         }
@@ -161,6 +175,12 @@ pub fn apply(db: &mut Vec<u8>, wal: &[u8], max_len: u64) -> Result<WalStats, Wal
     let new_len = pages as u64 * page_size as u64;
     if new_len > max_len {
         return Err(WalError::TooLarge(new_len));
+    }
+    // Every page of a committed database is in the file or in the log: SQLite writes a page
+    // to the log when it first allocates it.
+    let present = (db.len() as u64 / page_size as u64).max(highest_committed as u64);
+    if pages as u64 > present {
+        return Err(WalError::CommitBeyondPages { pages, present });
     }
     let new_len = new_len as usize;
     if db.len() < new_len {

@@ -114,3 +114,30 @@ fn ordinary_plists_parse_as_the_plist_crate_does() {
     }
     assert!(seen >= 2);
 }
+
+/// A 568-byte log whose one commit frame says the database has 3,000,000 pages of 512 bytes
+/// (1.46 GiB, under the in-memory limit): before the fix, replay zero-filled all of it and
+/// SQLite copied it again. Now refused, naming the log, with nothing allocated.
+#[test]
+fn wal_commit_beyond_its_pages_is_refused() {
+    use tracehound_evidence::wal::WalError;
+    use tracehound_evidence::{Db, SqliteError};
+    let db = regression("wal-commit-beyond-pages.db");
+    let wal = regression("wal-commit-beyond-pages.db-wal");
+    match Db::from_bytes("x.db", db.clone(), Some(&wal)) {
+        Err(SqliteError::Wal { name, source }) => {
+            assert_eq!(name, "x.db");
+            assert_eq!(
+                source,
+                WalError::CommitBeyondPages {
+                    pages: 3_000_000,
+                    present: 2
+                }
+            );
+        }
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("accepted"),
+    }
+    // The database alone is fine.
+    assert!(Db::from_bytes("x.db", db, None).is_ok());
+}
