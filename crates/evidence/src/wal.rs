@@ -19,6 +19,8 @@ const HEADER: usize = 32;
 const FRAME_HEADER: usize = 24;
 const MAGIC_LE: u32 = 0x377f_0682;
 const MAGIC_BE: u32 = 0x377f_0683;
+/// Bytes of pages a commit may leave unbacked beyond the log's own size (see [`apply`]).
+const UNBACKED_SLACK: u64 = 16 << 20;
 
 /// Why a WAL could not be used.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -103,7 +105,8 @@ pub fn db_page_size(db: &[u8]) -> Option<u32> {
 }
 
 /// Applies the committed frames of `wal` to the database image `db`, limiting the result to
-/// `max_len` bytes. An empty or header-only log changes nothing.
+/// `max_len` bytes, and to the image's size plus twice the log's plus 16 MiB. An empty or
+/// header-only log changes nothing.
 pub fn apply(db: &mut Vec<u8>, wal: &[u8], max_len: u64) -> Result<WalStats, WalError> {
     let mut stats = WalStats::default();
     if wal.len() < HEADER {
@@ -139,7 +142,6 @@ pub fn apply(db: &mut Vec<u8>, wal: &[u8], max_len: u64) -> Result<WalStats, Wal
     let mut committed: HashMap<u32, usize> = HashMap::new();
     let mut pending: HashMap<u32, usize> = HashMap::new();
     let mut db_pages: Option<u32> = None;
-    let mut highest_committed = 0u32;
     let (mut s0, mut s1) = (c0, c1);
     let mut off = HEADER;
     let mut last_valid_end = HEADER;
@@ -159,7 +161,6 @@ pub fn apply(db: &mut Vec<u8>, wal: &[u8], max_len: u64) -> Result<WalStats, Wal
         pending.insert(pgno, off + FRAME_HEADER);
         if commit_size != 0 {
             stats.committed_frames += pending.len() as u32;
-            highest_committed = pending.keys().fold(highest_committed, |m, &p| m.max(p));
             committed.extend(pending.drain());
             db_pages = Some(commit_size);
         }
@@ -176,11 +177,21 @@ pub fn apply(db: &mut Vec<u8>, wal: &[u8], max_len: u64) -> Result<WalStats, Wal
     if new_len > max_len {
         return Err(WalError::TooLarge(new_len));
     }
-    // Every page of a committed database is in the file or in the log: SQLite writes a page
-    // to the log when it first allocates it.
-    let present = (db.len() as u64 / page_size as u64).max(highest_committed as u64);
-    if pages as u64 > present {
-        return Err(WalError::CommitBeyondPages { pages, present });
+    // The pages of a committed database are in the file or in the log (SQLite writes a page to
+    // the log when it allocates it; only a page freed in the transaction that allocated it may
+    // be skipped). Zero-filling more than the log's own size (plus some slack) would let a few
+    // bytes of log claim gigabytes.
+    let file_pages = db.len() as u64 / page_size as u64;
+    let backed = committed
+        .keys()
+        .filter(|&&p| u64::from(p) > file_pages && p <= pages)
+        .count() as u64;
+    let unbacked = u64::from(pages).saturating_sub(file_pages + backed);
+    if unbacked * u64::from(page_size) > wal.len() as u64 + UNBACKED_SLACK {
+        return Err(WalError::CommitBeyondPages {
+            pages,
+            present: file_pages + backed,
+        });
     }
     let new_len = new_len as usize;
     if db.len() < new_len {

@@ -141,3 +141,20 @@ fn wal_commit_beyond_its_pages_is_refused() {
     // The database alone is fine.
     assert!(Db::from_bytes("x.db", db, None).is_ok());
 }
+
+/// The same claim made by one frame for page 3,000,000 (so the highest page is "in the log"):
+/// the 2,999,997 pages between are in neither, and are refused the same way.
+#[test]
+fn wal_frame_far_past_the_database_is_refused() {
+    use tracehound_evidence::wal::{self, WalError};
+    let mut db = regression("wal-commit-beyond-pages.db");
+    let log = regression("wal-commit-far-page.db-wal");
+    assert_eq!(
+        wal::apply(&mut db, &log, u64::MAX),
+        Err(WalError::CommitBeyondPages {
+            pages: 3_000_000,
+            present: 3
+        })
+    );
+    assert_eq!(db.len(), 1024, "image untouched");
+}
