@@ -15,12 +15,14 @@
 //!   (alerts without a time included, first), `Event` being the record as compact JSON.
 //! - `info.json`: see [`info::RunInfo`].
 //! - `command.log`: the run's log lines.
+//! - `report.html` (with `tracehound report`, or wherever `--report` says): see [`html`].
 //!
 //! The folder is written under a temporary name beside its destination and renamed into place
 //! when complete, so it is either absent, the previous one, or whole.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod html;
 pub mod info;
 pub mod output;
 pub mod writers;
