@@ -132,6 +132,9 @@ pub fn run_check<E: ?Sized + Sync>(
         Some(dir) => Some(OutputDir::create(dir, opts.force)?),
         None => None,
     };
+    if let Some(report) = &opts.report {
+        crate::report::check_dest(report, opts.force)?;
+    }
     let indicators = load_indicators(ui, &opts.iocs)?;
     let matcher = IndicatorMatcher::new(&indicators);
     let target = open()?;
@@ -175,6 +178,10 @@ pub fn run_check<E: ?Sized + Sync>(
         )?),
         None => None,
     };
+    if let Some(report) = &opts.report {
+        let dir = written.as_deref();
+        crate::report::write_run_report(ui, report, opts.redact, &reports, &info, dir)?;
+    }
     Ok(summarise(ui, &reports, written.as_deref()))
 }
 

@@ -44,6 +44,20 @@ pub enum Command {
     /// Android acquisitions.
     #[command(subcommand)]
     Android(crate::android::AndroidCommand),
+    /// Write the self-contained HTML report of a results folder (ours or MVT's).
+    Report {
+        /// The results folder (holding info.json).
+        results: PathBuf,
+        /// The report file [default: RESULTS/report.html, or report-redacted.html].
+        #[arg(long, short, value_name = "FILE.html")]
+        output: Option<PathBuf>,
+        /// Leave message bodies, contact names and phone numbers out, for a copy to share.
+        #[arg(long)]
+        redact: bool,
+        /// Replace an existing report file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Detect what kind of acquisition PATH is and run the matching check.
     #[command(after_help = EXIT_CODES)]
     Check {
@@ -111,4 +125,12 @@ pub struct CheckOpts {
     /// Replace an existing, non-empty output folder.
     #[arg(long)]
     pub force: bool,
+    /// Also write a self-contained HTML report (one file, no network access), refused if the
+    /// file exists unless --force.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Leave message bodies, contact names and phone numbers out of the HTML report, for a copy
+    /// to share.
+    #[arg(long, requires = "report")]
+    pub redact: bool,
 }

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod ios_crypto;
 mod password;
+mod report;
 mod sanitize;
 mod ui;
 
@@ -56,6 +57,12 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
                 .ok_or_else(|| anyhow::anyhow!("missing BACKUP"))?;
             check::check_ios_backup(ui, opts, unlock, backup)
         }
+        Command::Report {
+            results,
+            output,
+            redact,
+            force,
+        } => report::report_command(ui, results, output.as_deref(), *redact, *force),
         Command::Check { opts, unlock, path } => {
             if opts.list_modules {
                 check::list_modules(tracehound_ios::MODULES);
