@@ -1,0 +1,2 @@
+//! Browser-test support (see `webdriver`).
+pub mod webdriver;
