@@ -120,6 +120,7 @@ fn verdict_and_not_checked_come_first() {
     assert!(p.contains("What could not be checked (2)"));
     assert!(p.contains("ChatStorage.sqlite could not be decrypted"));
     assert!(p.contains("artefact not found"));
+    assert!(p.contains("could not be decrypted"));
     assert!(p.contains("<title>tracehound report: indicators matched</title>"));
     assert!(p.contains("TestMalware") && p.contains("test.stix2"));
 }

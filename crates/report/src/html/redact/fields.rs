@@ -12,7 +12,6 @@ pub const REDACTED_FIELDS: &[(&str, &[&str])] = &[
             "text",
             "ZTEXT",
             "body",
-            "subject",
             "phone_number",
             "handle",
             "ZFROMJID",
@@ -37,6 +36,7 @@ pub const REDACTED_FIELDS: &[(&str, &[&str])] = &[
     (
         "sms",
         &[
+            "subject",
             "account",
             "destination_caller_id",
             "service_center",

@@ -181,8 +181,9 @@ fn not_checked(h: &mut Html, data: &ReportData) {
                     for m in &missing {
                         h.el("tr", &[("class", "st-row")], |h| {
                             h.text_el("td", &[("class", "mono")], &m.slug);
-                            h.text_el("td", &[("class", "st")], status_words(&m.status));
-                            h.text_el("td", &[("class", "why")], m.reason.as_deref().unwrap_or(""));
+                            let reason = m.reason.as_deref().unwrap_or("");
+                            h.text_el("td", &[("class", "st")], status_words(&m.status, reason));
+                            h.text_el("td", &[("class", "why")], reason);
                         });
                     }
                 });
@@ -217,9 +218,11 @@ fn not_checked(h: &mut Html, data: &ReportData) {
     );
 }
 
-fn status_words(status: &str) -> &str {
+/// A module's status in words; a failure to decrypt is named as such.
+fn status_words<'a>(status: &'a str, reason: &str) -> &'a str {
     match status {
         "not_found" => "artefact not found",
+        "failed" if reason.to_lowercase().contains("decrypt") => "could not be decrypted",
         "failed" => "failed",
         "skipped" => "skipped",
         other => other,
