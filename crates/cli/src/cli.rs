@@ -58,6 +58,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Re-check a results folder (ours or MVT's) against new indicators, without the
+    /// acquisition.
+    #[command(name = "check-iocs", after_help = EXIT_CODES)]
+    CheckIocs(crate::check_iocs::CheckIocsArgs),
     /// Detect what kind of acquisition PATH is and run the matching check.
     #[command(after_help = EXIT_CODES)]
     Check {
@@ -66,7 +70,8 @@ pub enum Command {
         #[command(flatten)]
         unlock: UnlockOpts,
         /// An iOS backup folder, or a folder holding exactly one backup; an iOS
-        /// full-filesystem dump (folder or archive); an androidqf folder or zip.
+        /// full-filesystem dump (folder or archive); an iOS sysdiagnose (.tar.gz or folder); an
+        /// androidqf folder or zip; a results folder (re-checked, as check-iocs does).
         #[arg(required_unless_present = "list_modules")]
         path: Option<PathBuf>,
     },
@@ -95,6 +100,15 @@ pub enum IosCommand {
         /// one folder down.
         #[arg(required_unless_present = "list_modules")]
         dump: Option<PathBuf>,
+    },
+    /// Check a sysdiagnose: the .tar.gz the phone writes, or the folder it unpacks to.
+    #[command(after_help = EXIT_CODES)]
+    CheckSysdiagnose {
+        #[command(flatten)]
+        opts: CheckOpts,
+        /// The sysdiagnose archive or folder.
+        #[arg(required_unless_present = "list_modules")]
+        archive: Option<PathBuf>,
     },
     /// Write a decrypted copy of an encrypted backup (checks do not need one: they decrypt in
     /// memory).

@@ -4,6 +4,7 @@ use crate::android::{is_androidqf_archive, is_androidqf_dir};
 use crate::android_detect::{is_ab_file, is_ab_folder, is_bugreport, is_intrusion_logs};
 use crate::backup::is_backup_dir;
 use crate::fsdump::looks_like_dump;
+use crate::sysdiagnose::{is_sysdiagnose_archive, looks_like_sysdiagnose};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,10 @@ pub enum Detected {
     AndroidIntrusionLogs(PathBuf),
     /// An iOS full-filesystem dump: a folder or a zip/tar/tar.gz archive.
     IosFilesystem(PathBuf),
+    /// An iOS sysdiagnose: its `.tar.gz` (or `.tar`/`.zip`), or a folder holding it unpacked.
+    IosSysdiagnose(PathBuf),
+    /// A results folder (ours or MVT's), to re-check against indicators.
+    Results(PathBuf),
 }
 
 /// Why a path could not be recognised.
@@ -41,7 +46,8 @@ pub enum DetectError {
     /// Nothing we know.
     #[error(
         "{0}: not a recognised acquisition (expected an iOS backup folder with Manifest.db, an \
-         iOS full-filesystem dump with private/var, or an androidqf folder or zip)"
+         iOS full-filesystem dump with private/var, an iOS sysdiagnose, an androidqf folder or \
+         zip, or a results folder)"
     )]
     Unrecognised(String),
 }
@@ -59,8 +65,14 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
         if let Some(d) = android_other(path) {
             return Ok(d);
         }
+        if is_sysdiagnose_archive(path) {
+            return Ok(Detected::IosSysdiagnose(path.to_path_buf()));
+        }
         if looks_like_dump(path) {
             return Ok(Detected::IosFilesystem(path.to_path_buf()));
+        }
+        if looks_like_sysdiagnose(path) {
+            return Ok(Detected::IosSysdiagnose(path.to_path_buf()));
         }
         return Err(DetectError::Unrecognised(shown));
     }
@@ -72,6 +84,12 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
     }
     if let Some(d) = android_other(path) {
         return Ok(d);
+    }
+    if looks_like_sysdiagnose(path) {
+        return Ok(Detected::IosSysdiagnose(path.to_path_buf()));
+    }
+    if is_results_dir(path) {
+        return Ok(Detected::Results(path.to_path_buf()));
     }
     let mut found: Vec<PathBuf> = fs::read_dir(path)
         .map_err(|_| DetectError::Missing(shown.clone()))?
@@ -112,6 +130,21 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
                 .collect(),
         }),
     }
+}
+
+/// A results folder: `info.json` beside `alerts.json` or `<module>.json` files.
+fn is_results_dir(dir: &Path) -> bool {
+    let is_file = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+    if !is_file(&dir.join("info.json")) {
+        return false;
+    }
+    let Ok(rd) = fs::read_dir(dir) else {
+        return false;
+    };
+    rd.flatten().any(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        name.ends_with(".json") && name != "info.json" && is_file(&e.path())
+    })
 }
 
 /// A bugreport, an `adb backup` or intrusion logs at `path` (file or folder).

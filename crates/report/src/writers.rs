@@ -75,6 +75,14 @@ pub fn write_results(
     );
     modules?;
     timeline?;
+    write_alerts(&out, reports)?;
+    out.write("info.json", |w| write_pretty_json(w, info))?;
+    out.write("command.log", |w| w.write_all(log.as_bytes()))?;
+    out.commit()
+}
+
+/// Writes `alerts.json` and `alerts_timeline.csv`: every alert of `reports`, with its record.
+pub fn write_alerts(out: &OutputDir, reports: &[ModuleReport]) -> Result<(), OutputError> {
     let all_alerts: Vec<(&ModuleReport, &Alert)> = reports
         .iter()
         .flat_map(|r| r.alerts.iter().map(move |a| (r, a)))
@@ -104,9 +112,7 @@ pub fn write_results(
         }
         csv.flush()
     })?;
-    out.write("info.json", |w| write_pretty_json(w, info))?;
-    out.write("command.log", |w| w.write_all(log.as_bytes()))?;
-    out.commit()
+    Ok(())
 }
 
 /// Writes `<module>.json` and `<module>_detected.json`.
@@ -118,6 +124,11 @@ fn write_module_files(out: &OutputDir, r: &ModuleReport) -> Result<(), OutputErr
             })?;
         }
     }
+    write_detected(out, r)
+}
+
+/// Writes `<module>_detected.json` when the module raised alerts.
+pub fn write_detected(out: &OutputDir, r: &ModuleReport) -> Result<(), OutputError> {
     if !r.alerts.is_empty() {
         let alerts: Vec<AlertJson<'_>> = r.alerts.iter().map(|a| alert_json(r, a)).collect();
         out.write(&format!("{}_detected.json", r.meta.slug), |w| {
