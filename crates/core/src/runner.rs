@@ -68,7 +68,10 @@ impl ModuleReport {
         let Some(out) = &self.output else { return };
         let mut events = Vec::new();
         let mut cached: Option<u32> = None;
-        let mut group: Vec<TimelineEvent> = Vec::new();
+        // The events already rendered at the current time. A set, not a list: a filesystem
+        // dump has hundreds of thousands of entries sharing one time.
+        let mut group: HashSet<TimelineEvent> = HashSet::new();
+        let mut group_time = None;
         for key in keys {
             if cached != Some(key.record) {
                 events.clear();
@@ -78,14 +81,15 @@ impl ModuleReport {
             let Some(e) = events.get(key.index as usize) else {
                 continue;
             };
-            if group.first().is_some_and(|g| g.timestamp != e.timestamp) {
+            if group_time != Some(e.timestamp) {
                 group.clear();
+                group_time = Some(e.timestamp);
             }
             if group.contains(e) {
                 continue;
             }
             f(e);
-            group.push(e.clone());
+            group.insert(e.clone());
         }
     }
 
