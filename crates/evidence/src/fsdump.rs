@@ -77,11 +77,7 @@ impl IosFsDump {
             .partition_point(|e| e.path.starts_with(root.as_str()));
         let range = start..start + len;
         let implied = implied_folders(&tree, range.clone(), &root);
-        let mut by_name: Vec<u32> = range
-            .clone()
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
-        by_name.sort_by(|&a, &b| name_of(entries, a).cmp(name_of(entries, b)).then(a.cmp(&b)));
+        let by_name = name_index(entries, range.clone());
         let mut warnings = tree.warnings().to_vec();
         if !root.is_empty() || !mount.is_empty() {
             warnings.insert(
@@ -326,6 +322,26 @@ fn name_of(entries: &[TreeEntry], i: u32) -> &str {
         .and_then(|i| entries.get(i))
         .map_or("", |e| e.path.as_str());
     path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Indexes of the entries in `range`, sorted by file name then path.
+fn name_index(entries: &[TreeEntry], range: Range<usize>) -> Vec<u32> {
+    let names: Vec<&str> = entries
+        .get(range.clone())
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.path.rsplit('/').next().unwrap_or_default())
+        .collect();
+    let mut order: Vec<u32> = (0..names.len())
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    // A stable sort: entries are sorted by path, so equal names stay in path order.
+    order.sort_by(|&a, &b| names.get(a as usize).cmp(&names.get(b as usize)));
+    let base = range.start;
+    order
+        .into_iter()
+        .filter_map(|i| u32::try_from(base + i as usize).ok())
+        .collect()
 }
 
 /// Folders that entries under `root` imply but the tree does not list, sorted.
