@@ -13,6 +13,7 @@ mod artefacts;
 mod backup;
 mod device;
 mod encrypt;
+mod fsdump;
 mod gen;
 mod manifest;
 mod manifest_noise;
@@ -105,6 +106,23 @@ enum Task {
         #[arg(long)]
         wal: bool,
     },
+    /// Write a synthetic iOS full-filesystem dump (the device's `/` as a folder) with planted
+    /// indicators, and OUT.expected.json beside it; with --tar, OUT.tar.gz too.
+    GenIosFs {
+        /// Folder to create (must not exist or be empty).
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of files in the dump (app data from a backup generated at scale/10, the
+        /// dump-only artefacts, then system and app files).
+        #[arg(long, default_value_t = 10_000)]
+        scale: u64,
+        /// Seed of the deterministic generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also pack the tree as OUT.tar.gz (sorted entries, folders included).
+        #[arg(long)]
+        tar: bool,
+    },
     /// Write a synthetic androidqf acquisition (folder or zip) and OUT.expected.json beside it.
     GenAndroidqf {
         /// Folder (or, with --zip, .zip file) to create.
@@ -185,6 +203,29 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     let mut twin = None;
     let opts = match cli.task {
+        Task::GenIosFs {
+            out,
+            scale,
+            seed,
+            tar,
+        } => {
+            let start = Instant::now();
+            let o = fsdump::Options {
+                out,
+                scale,
+                seed,
+                tar,
+            };
+            let expected = fsdump::run(&o)?;
+            eprintln!(
+                "wrote {} ({} files and folders, {} planted) in {:.2}s",
+                o.out.display(),
+                expected.records.get("filesystem").copied().unwrap_or(0),
+                expected.detections.len(),
+                start.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
         Task::GenAndroidqf {
             out,
             zip,
