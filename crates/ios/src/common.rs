@@ -7,11 +7,20 @@ use tracehound_evidence::{Artifact, FoundFile, IosSource};
 pub fn find(ev: &dyn IosSource, artifact: &Artifact) -> Result<Vec<FoundFile>, ModuleError> {
     let found = ev.find(artifact)?;
     if found.is_empty() {
-        let wanted: Vec<String> = artifact
-            .backup
+        // Name the places this kind of acquisition could have held it.
+        let (backup, fs) = match ev.kind() {
+            tracehound_core::AcquisitionKind::IosBackup if !artifact.backup.is_empty() => {
+                (artifact.backup, &[][..])
+            }
+            tracehound_core::AcquisitionKind::IosFilesystem if !artifact.fs.is_empty() => {
+                (&[][..], artifact.fs)
+            }
+            _ => (artifact.backup, artifact.fs),
+        };
+        let wanted: Vec<String> = backup
             .iter()
             .map(|(d, p)| format!("{d}:{p}"))
-            .chain(artifact.fs.iter().map(|p| p.to_string()))
+            .chain(fs.iter().map(|p| p.to_string()))
             .collect();
         return Err(ModuleError::NotFound(wanted.join(" or ")));
     }
