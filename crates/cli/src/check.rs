@@ -2,7 +2,7 @@
 
 use crate::cli::CheckOpts;
 use crate::ui::{Tone, Ui};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tracehound_core::runner::{self, ModuleReport, Status};
@@ -18,24 +18,15 @@ pub enum Outcome {
     Detections,
 }
 
-/// Loads the indicators: `--iocs`, then TRACEHOUND_IOCS, else the bundled set.
+/// Loads the indicators: `--iocs` and TRACEHOUND_IOCS if given, else the downloaded ones,
+/// else the bundled set (see `indicator_sources`), and says which.
 pub fn load_indicators(ui: &Ui, paths: &[PathBuf]) -> Result<IndicatorSet> {
-    let mut all: Vec<PathBuf> = paths.to_vec();
-    all.extend(tracehound_ioc::env_paths());
-    let set = if all.is_empty() {
-        IndicatorSet::bundled().context("loading the bundled indicators")?
-    } else {
-        IndicatorSet::load_paths(&all)?
-    };
-    if set.sources().is_empty() {
-        return Err(anyhow!(
-            "no indicator files found in {}",
-            all.iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+    let selected = crate::indicator_sources::select(paths)?;
+    ui.say(Tone::Plain, &selected.description);
+    for note in &selected.notes {
+        ui.say(Tone::Warn, &format!("Indicators: {note}"));
     }
+    let set = selected.set;
     for s in set.sources() {
         let counts: Vec<String> = s
             .counts
@@ -169,12 +160,16 @@ pub fn run_check<E: ?Sized + Sync>(
         modules: module_infos,
         hashes,
     };
+    let write_opts = tracehound_report::WriteOptions {
+        timeline: opts.timeline_format.into(),
+    };
     let written = match out {
-        Some(out) => Some(tracehound_report::write_results(
+        Some(out) => Some(tracehound_report::write_results_with(
             out,
             &reports,
             &info,
             &ui.log_text(),
+            &write_opts,
         )?),
         None => None,
     };
@@ -182,7 +177,11 @@ pub fn run_check<E: ?Sized + Sync>(
         let dir = written.as_deref();
         crate::report::write_run_report(ui, report, opts.redact, &reports, &info, dir)?;
     }
-    Ok(summarise(ui, &reports, written.as_deref()))
+    let outcome = summarise(ui, &reports, written.as_deref());
+    if opts.json {
+        crate::json_summary::print(&info, written.as_deref());
+    }
+    Ok(outcome)
 }
 
 fn select<'m, E: ?Sized>(
@@ -302,6 +301,9 @@ fn summarise(ui: &Ui, reports: &[ModuleReport], written: Option<&Path>) -> Outco
                 not_checked.join(", ")
             ),
         );
+    }
+    if not_found * 2 > reports.len() {
+        ui.always(Tone::Warn, crate::hints::NOTHING_FOUND);
     }
     let levels: Vec<String> = Level::ALL_DESC
         .iter()

@@ -10,9 +10,20 @@ Exit status:
   1  at least one detection (see alerts.json)
   2  error: bad usage, unreadable or unrecognised input, results not written";
 
+/// `--version`: the version, then the build's commit, target and profile (see `build.rs`).
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncommit:  ",
+    env!("TRACEHOUND_GIT_COMMIT"),
+    "\ntarget:  ",
+    env!("TRACEHOUND_TARGET"),
+    "\nprofile: ",
+    env!("TRACEHOUND_PROFILE")
+);
+
 /// Consensual forensic checks of phones for traces of mercenary spyware.
 #[derive(Debug, Parser)]
-#[command(name = "tracehound", version, about, after_help = EXIT_CODES)]
+#[command(name = "tracehound", version, long_version = LONG_VERSION, about, after_help = EXIT_CODES)]
 pub struct Cli {
     /// When to use colours on stderr (NO_COLOR is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
@@ -74,6 +85,22 @@ pub enum Command {
         /// androidqf folder or zip; a results folder (re-checked, as check-iocs does).
         #[arg(required_unless_present = "list_modules")]
         path: Option<PathBuf>,
+    },
+    /// Indicators: download the public feeds (the only command that goes online), list them,
+    /// match values against them.
+    #[command(subcommand)]
+    Iocs(crate::iocs::IocsCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout, or write one page per command into DIR.
+    Man {
+        /// Write `tracehound.1`, `tracehound-ios.1`, … into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -147,4 +174,33 @@ pub struct CheckOpts {
     /// to share.
     #[arg(long, requires = "report")]
     pub redact: bool,
+    /// Print a JSON summary on stdout when done (verdict, detections per level, module
+    /// statuses, results folder); see the README.
+    #[arg(long)]
+    pub json: bool,
+    /// Timeline file(s) in the results folder: timeline.csv, timeline.jsonl (JSON Lines as
+    /// Timesketch imports them), or both.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TimelineFormat::Csv)]
+    pub timeline_format: TimelineFormat,
+}
+
+/// `--timeline-format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimelineFormat {
+    /// timeline.csv (MVT's columns).
+    Csv,
+    /// timeline.jsonl (Timesketch's message, datetime, timestamp_desc).
+    Jsonl,
+    /// Both files.
+    Both,
+}
+
+impl From<TimelineFormat> for tracehound_report::TimelineFormat {
+    fn from(f: TimelineFormat) -> Self {
+        match f {
+            TimelineFormat::Csv => tracehound_report::TimelineFormat::Csv,
+            TimelineFormat::Jsonl => tracehound_report::TimelineFormat::Jsonl,
+            TimelineFormat::Both => tracehound_report::TimelineFormat::Both,
+        }
+    }
 }

@@ -5,7 +5,13 @@ mod android;
 mod android_checks;
 mod check;
 mod cli;
+mod generate;
+mod hints;
+mod indicator_sources;
+mod iocs;
+mod iocs_match;
 mod ios_crypto;
+mod json_summary;
 mod password;
 mod report;
 mod sanitize;
@@ -32,7 +38,13 @@ fn main() -> ExitCode {
         Ok(check::Outcome::Detections) => ExitCode::from(EXIT_DETECTIONS),
         Err(e) => {
             ui.finish_progress();
+            if json_summary::requested() {
+                json_summary::print_error(&e);
+            }
             ui.always(Tone::Bad, &format!("error: {e:#}"));
+            if let Some(hint) = hints::for_error(&e) {
+                ui.always(Tone::Plain, hint);
+            }
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -41,6 +53,9 @@ fn main() -> ExitCode {
 fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
     match command {
         Command::Android(cmd) => android::run(ui, cmd),
+        Command::Iocs(cmd) => iocs::run(ui, cmd),
+        Command::Completions { shell } => generate::completions(*shell),
+        Command::Man { dir } => generate::man(dir.as_deref()),
         Command::Ios(IosCommand::DecryptBackup(args)) => ios_crypto::decrypt_backup(ui, args),
         Command::Ios(IosCommand::ExtractKey(args)) => ios_crypto::extract_key(ui, args),
         Command::Ios(IosCommand::CheckBackup {

@@ -29,9 +29,47 @@ pub fn for_terminal(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text with the characters [`for_terminal`] escapes written as `\uXXXX` escapes: still
+/// the same JSON (they can only occur inside strings), but safe to print. serde_json already
+/// escapes C0 controls; DEL, C1 controls (`U+009B` is a one-character CSI on some terminals)
+/// and bidi controls it leaves as they are.
+pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
+    // JSON's own whitespace between tokens stays (inside strings serde escapes it).
+    let unsafe_in_json = |c: char| is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !json.chars().any(unsafe_in_json) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if unsafe_in_json(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{:04x}", u));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::for_terminal;
+    use super::{for_terminal, json_for_terminal};
+
+    #[test]
+    fn json_stays_json() {
+        let v = serde_json::json!({"a": "x\u{9b}2J\u{202e}y\u{1b}z\u{7f}"});
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let safe = json_for_terminal(&text);
+        assert!(safe.contains('\n'), "layout kept: {safe}");
+        assert!(
+            !safe.replace('\n', "").chars().any(super::is_unsafe),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v);
+    }
 
     #[test]
     fn escapes_controls_and_bidi() {

@@ -21,7 +21,10 @@ pub fn test_stix() -> PathBuf {
 
 pub fn tracehound() -> Command {
     let mut c = Command::cargo_bin("tracehound").unwrap();
-    c.env_remove("TRACEHOUND_IOCS").env("NO_COLOR", "1");
+    // An empty data folder: indicators a developer downloaded must not change the results.
+    c.env_remove("TRACEHOUND_IOCS")
+        .env("TRACEHOUND_DATA_DIR", env!("CARGO_TARGET_TMPDIR"))
+        .env("NO_COLOR", "1");
     c
 }
 

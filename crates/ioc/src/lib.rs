@@ -23,6 +23,7 @@
 
 mod bundle;
 mod error;
+mod guess;
 mod host;
 mod index;
 mod load;
@@ -31,6 +32,7 @@ pub mod pattern;
 mod source;
 
 pub use error::IocError;
+pub use guess::{guess_kinds, ValueKind};
 pub use load::{env_paths, IndicatorSet, DEFAULT_COLLECTION, ENV_VAR, MAX_FILE_SIZE};
 pub use matcher::IndicatorMatcher;
 pub use source::Source;

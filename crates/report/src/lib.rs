@@ -7,6 +7,8 @@
 //! - `alerts.json`: every alert: `level` (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL),
 //!   `module`, `message`, `event_time` (`YYYY-MM-DD HH:MM:SS.ffffff` UTC or `""`), `event` (the
 //!   record), `matched_indicator` (`{value, type, name, stix2_file_name}` or `null`).
+//! - `timeline.jsonl` (with `TimelineFormat::Jsonl` or `Both`, instead of or beside
+//!   `timeline.csv`): the same events as JSON Lines for Timesketch; see [`timesketch`].
 //! - `timeline.csv`: `"UTC Timestamp","Plugin","Event","Description"`, every event of every
 //!   module, timestamps RFC 3339 UTC (`2021-12-03T19:33:13.000000Z`), sorted by time, then
 //!   module name, then record and event order; identical events are written once; events
@@ -25,8 +27,10 @@
 pub mod html;
 pub mod info;
 pub mod output;
+pub mod timesketch;
 pub mod writers;
 
 pub use info::{FileHash, IndicatorSourceInfo, ModuleInfo, RunInfo};
 pub use output::{OutputDir, OutputError};
-pub use writers::write_results;
+pub use timesketch::{TimelineFormat, WriteOptions};
+pub use writers::{write_results, write_results_with};

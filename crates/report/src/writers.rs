@@ -2,6 +2,7 @@
 
 use crate::info::RunInfo;
 use crate::output::{OutputDir, OutputError};
+use crate::timesketch::WriteOptions;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -63,6 +64,17 @@ pub fn write_results(
     info: &RunInfo,
     log: &str,
 ) -> Result<std::path::PathBuf, OutputError> {
+    write_results_with(out, reports, info, log, &WriteOptions::default())
+}
+
+/// [`write_results`] with options (the timeline format).
+pub fn write_results_with(
+    out: OutputDir,
+    reports: &[ModuleReport],
+    info: &RunInfo,
+    log: &str,
+    opts: &WriteOptions,
+) -> Result<std::path::PathBuf, OutputError> {
     // The big files (records, timeline) are written in parallel; each is synced on its own.
     let (modules, timeline) = rayon::join(
         || {
@@ -71,7 +83,7 @@ pub fn write_results(
                 .map(|r| write_module_files(&out, r))
                 .collect::<Result<Vec<()>, OutputError>>()
         },
-        || out.write("timeline.csv", |w| write_timeline(w, reports)),
+        || crate::timesketch::write_timelines(&out, reports, opts.timeline),
     );
     modules?;
     timeline?;
@@ -140,7 +152,7 @@ pub fn write_detected(out: &OutputDir, r: &ModuleReport) -> Result<(), OutputErr
 
 /// Writes `timeline.csv`: every module's events merged by time, then module name, then record
 /// and event order, rendered from the records as they are written.
-fn write_timeline(w: &mut dyn Write, reports: &[ModuleReport]) -> io::Result<()> {
+pub(crate) fn write_timeline(w: &mut dyn Write, reports: &[ModuleReport]) -> io::Result<()> {
     // Modules are ranked by name so the order does not depend on registration order.
     let mut by_name: Vec<usize> = (0..reports.len()).collect();
     by_name.sort_by_key(|&i| (reports[i].meta.name, reports[i].meta.slug));
