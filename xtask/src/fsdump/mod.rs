@@ -2,7 +2,7 @@
 //!
 //! The app and system data a backup holds comes from the backup generator: a backup is
 //! generated (at a tenth of the scale) and each of its files moved to its device path (see
-//! [`convert`]). The artefacts only dumps have are written next (see [`artefacts`]), then
+//! [`convert`]). The artefacts only dumps have are written next (see [`artefacts`], [`logs`]), then
 //! system files (daemons, frameworks, app bundles, app data, photos) until the dump holds
 //! `--scale` files ([`system`]). Indicators are planted in known records, and
 //! `<DIR>.expected.json` lists each module's record count and each detection the plants should
@@ -12,6 +12,7 @@
 
 mod artefacts;
 mod convert;
+mod logs;
 mod system;
 #[cfg(test)]
 mod tests;
@@ -258,9 +259,9 @@ pub fn run(o: &Options) -> Result<Expected> {
     artefacts::analytics(&mut fs)?;
     artefacts::cache_files(&mut fs)?;
     artefacts::safari_favicon(&mut fs)?;
-    artefacts::shutdown_log(&mut fs)?;
-    artefacts::journals(&mut fs)?;
-    artefacts::webkit(&mut fs)?;
+    logs::shutdown_log(&mut fs)?;
+    logs::journals(&mut fs)?;
+    logs::webkit(&mut fs)?;
     for p in fs.plants("filesystem") {
         let path = p.value.trim_start_matches('/').to_string();
         fs.dump
