@@ -90,6 +90,14 @@ impl IosFsDump {
                 ),
             );
         }
+        let root_folder = usize::from(tree.get(root.trim_end_matches('/')).is_some());
+        let outside = entries.len().saturating_sub(range.len() + root_folder);
+        if outside > 0 {
+            warnings.push(format!(
+                "{outside} entries outside the dump's root are not part of the device's \
+                 filesystem and are not checked"
+            ));
+        }
         Ok(IosFsDump {
             path: path.to_path_buf(),
             tree,

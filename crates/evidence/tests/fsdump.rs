@@ -150,6 +150,10 @@ fn folder_at_the_top_or_one_folder_down() {
     assert!(looks_like_dump(tmp.path()));
     let dump = IosFsDump::open(tmp.path()).unwrap();
     assert_eq!(dump.root(), ("filesystem/", ""));
+    assert!(dump
+        .warnings()
+        .iter()
+        .any(|w| w.starts_with("1 entries outside")));
     check(&dump, "filesystem/");
 }
 
