@@ -153,12 +153,13 @@ impl<'a> Bplist<'a> {
         }
     }
 
-    /// The value under ASCII key `key` of the dictionary `dict`.
+    /// The value under ASCII key `key` of the dictionary `dict`. A key given twice yields its
+    /// last value, as the general parser (and Python's `plistlib`, so MVT) reads it.
     pub fn get(&self, dict: Obj<'a>, key: &str) -> Option<Obj<'a>> {
         let Obj::Dict(at, len) = dict else {
             return None;
         };
-        for i in 0..len {
+        for i in (0..len).rev() {
             if self.object(self.reference(at, i)?)? == Obj::Ascii(key.as_bytes()) {
                 return self.object(self.reference(at, len + i)?);
             }

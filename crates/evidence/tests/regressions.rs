@@ -158,3 +158,17 @@ fn wal_frame_far_past_the_database_is_refused() {
     );
     assert_eq!(db.len(), 1024, "image untouched");
 }
+
+/// Found by the `mbfile` fuzz target: an MBFile whose root dictionary holds `Birth` twice (0,
+/// then 1675639131). The fast reader took the first, the general parser (and MVT's plistlib)
+/// the last, so one file could show two creation times depending on the path taken.
+#[test]
+fn mbfile_duplicate_key_reads_the_same_on_both_paths() {
+    use tracehound_evidence::backup::{decode_mbfile, decode_mbfile_fast, decode_mbfile_general};
+    let blob = regression("mbfile-duplicate-key.bplist");
+    let fast = decode_mbfile_fast(&blob).unwrap();
+    let general = decode_mbfile_general(&blob).unwrap();
+    assert_eq!(fast, general);
+    assert_eq!(fast.birth, Some(1_675_639_131));
+    assert_eq!(decode_mbfile(&blob).unwrap(), general);
+}
