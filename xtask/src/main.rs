@@ -21,6 +21,7 @@ mod noise;
 mod plant;
 mod rng;
 mod sqlite;
+mod sysdiagnose;
 mod wal;
 
 #[cfg(test)]
@@ -123,6 +124,22 @@ enum Task {
         #[arg(long)]
         tar: bool,
     },
+    /// Write a synthetic iOS sysdiagnose (a folder holding the sysdiagnose_… folder) with
+    /// planted indicators, and OUT.expected.json beside it; with --tar, OUT.tar.gz too.
+    GenIosSysdiagnose {
+        /// Folder to create (must not exist or be empty).
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of ordinary processes (reboots, crash reports and installs follow from it).
+        #[arg(long, default_value_t = 400)]
+        scale: u64,
+        /// Seed of the deterministic generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also pack the sysdiagnose as OUT.tar.gz, as iOS writes it.
+        #[arg(long)]
+        tar: bool,
+    },
     /// Write a synthetic androidqf acquisition (folder or zip) and OUT.expected.json beside it.
     GenAndroidqf {
         /// Folder (or, with --zip, .zip file) to create.
@@ -222,6 +239,28 @@ fn main() -> Result<()> {
                 o.out.display(),
                 expected.records.get("filesystem").copied().unwrap_or(0),
                 expected.detections.len(),
+                start.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+        Task::GenIosSysdiagnose {
+            out,
+            scale,
+            seed,
+            tar,
+        } => {
+            let start = Instant::now();
+            let o = sysdiagnose::Options {
+                out,
+                scale,
+                seed,
+                tar,
+            };
+            let expected = sysdiagnose::run(&o)?;
+            eprintln!(
+                "wrote {} ({} planted) in {:.2}s",
+                o.out.display(),
+                expected["detections"].as_array().map_or(0, Vec::len),
                 start.elapsed().as_secs_f64()
             );
             return Ok(());

@@ -67,7 +67,7 @@ pub fn load_indicators(ui: &Ui, paths: &[PathBuf]) -> Result<IndicatorSet> {
     Ok(set)
 }
 
-fn source_infos(set: &IndicatorSet) -> Vec<IndicatorSourceInfo> {
+pub(crate) fn source_infos(set: &IndicatorSet) -> Vec<IndicatorSourceInfo> {
     set.sources()
         .iter()
         .map(|s| IndicatorSourceInfo {
@@ -255,7 +255,7 @@ fn hash_inputs<E: ?Sized>(
     out
 }
 
-fn summarise(ui: &Ui, reports: &[ModuleReport], written: Option<&Path>) -> Outcome {
+pub(crate) fn summarise(ui: &Ui, reports: &[ModuleReport], written: Option<&Path>) -> Outcome {
     let count = |f: fn(&Status) -> bool| reports.iter().filter(|r| f(&r.status)).count();
     let ran = count(|s| matches!(s, Status::Ok));
     let not_found = count(|s| matches!(s, Status::NotFound(_)));

@@ -4,6 +4,7 @@
 mod android;
 mod android_checks;
 mod check;
+mod check_iocs;
 mod cli;
 mod generate;
 mod hints;
@@ -14,6 +15,8 @@ mod ios_crypto;
 mod json_summary;
 mod password;
 mod report;
+mod ios_fs;
+mod ios_sysdiagnose;
 mod sanitize;
 mod ui;
 
@@ -56,15 +59,22 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
         Command::Iocs(cmd) => iocs::run(ui, cmd),
         Command::Completions { shell } => generate::completions(*shell),
         Command::Man { dir } => generate::man(dir.as_deref()),
+        Command::CheckIocs(args) => check_iocs::run(ui, args),
         Command::Ios(IosCommand::DecryptBackup(args)) => ios_crypto::decrypt_backup(ui, args),
         Command::Ios(IosCommand::ExtractKey(args)) => ios_crypto::extract_key(ui, args),
+        Command::Ios(IosCommand::CheckFs { opts, dump }) => ios_fs::run(ui, opts, dump.as_deref()),
+        Command::Ios(IosCommand::CheckSysdiagnose { opts, archive }) => {
+            ios_sysdiagnose::run(ui, opts, archive.as_deref())
+        }
         Command::Ios(IosCommand::CheckBackup {
             opts,
             unlock,
             backup,
         }) => {
             if opts.list_modules {
-                check::list_modules(tracehound_ios::MODULES);
+                check::list_modules(&ios_fs::ios_modules(
+                    tracehound_core::AcquisitionKind::IosBackup,
+                ));
                 return Ok(check::Outcome::Clean);
             }
             let backup = backup
@@ -90,6 +100,27 @@ fn run(ui: &Ui, command: &Command) -> anyhow::Result<check::Outcome> {
                 Detected::IosBackup(dir) => {
                     ui.say(Tone::Plain, &format!("{} is an iOS backup", dir.display()));
                     check::check_ios_backup(ui, opts, unlock, &dir)
+                }
+                Detected::IosFilesystem(p) => {
+                    ui.say(
+                        Tone::Plain,
+                        &format!("{} is an iOS full-filesystem dump", p.display()),
+                    );
+                    ios_fs::check_ios_fs(ui, opts, &p)
+                }
+                Detected::IosSysdiagnose(p) => {
+                    ui.say(
+                        Tone::Plain,
+                        &format!("{} is an iOS sysdiagnose", p.display()),
+                    );
+                    ios_sysdiagnose::check_ios_sysdiagnose(ui, opts, &p)
+                }
+                Detected::Results(p) => {
+                    ui.say(
+                        Tone::Plain,
+                        &format!("{} is a results folder: re-checking it", p.display()),
+                    );
+                    check_iocs::check_results(ui, opts, &p)
                 }
                 Detected::AndroidQf(p) => {
                     ui.say(

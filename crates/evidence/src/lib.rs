@@ -14,15 +14,19 @@ pub mod backup;
 pub mod bplist;
 pub mod crypto;
 pub mod detect;
+pub mod fsdump;
 pub mod ios;
 pub mod plist_util;
 pub mod rawrow;
 pub mod sqlite;
+pub mod sysdiagnose;
 pub mod wal;
 
 pub use backup::IosBackup;
-pub use ios::{Artifact, FoundFile, IosSource};
+pub use fsdump::IosFsDump;
+pub use ios::{Artifact, FoundFile, FsEntry, IosSource};
 pub use sqlite::{Db, SqliteError};
+pub use sysdiagnose::IosSysdiagnose;
 
 use std::path::Path;
 use thiserror::Error;

@@ -5,8 +5,11 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod analytics;
+pub mod analytics_ios_versions;
 pub mod applications;
 pub mod backup_info;
+pub mod cache_files;
 pub mod calendar;
 pub mod calls;
 pub mod chrome_favicon;
@@ -15,6 +18,7 @@ mod common;
 pub mod configuration_profiles;
 pub mod contacts;
 pub mod datausage;
+pub mod filesystem;
 pub mod firefox_favicon;
 pub mod firefox_history;
 pub mod global_preferences;
@@ -23,16 +27,26 @@ pub mod interactionc;
 pub mod locationd;
 pub mod manifest;
 mod multi_db;
+mod net_base;
+pub mod netusage;
 pub mod osanalytics_addaily;
 mod plist_json;
 pub mod profile_events;
 pub mod safari_browserstate;
+pub mod safari_favicon;
 pub mod safari_history;
 pub mod shortcuts;
+pub mod shutdownlog;
 pub mod sms;
 pub mod sms_attachments;
+pub mod sysdiagnose;
 pub mod tcc;
+pub mod version_history;
+mod webkit_folders;
+pub mod webkit_indexeddb;
+pub mod webkit_localstorage;
 pub mod webkit_resource_load_statistics;
+pub mod webkit_safariviewservice;
 pub mod webkit_session_resource_log;
 pub mod whatsapp;
 pub mod whatsapp_contacts;
@@ -73,6 +87,17 @@ pub static MODULES: &[&IosModule] = &[
     &profile_events::ProfileEvents,
     &sms_attachments::SmsAttachments,
     &webkit_session_resource_log::WebkitSessionResourceLog,
+    &filesystem::Filesystem,
+    &netusage::Netusage,
+    &analytics::Analytics,
+    &analytics_ios_versions::AnalyticsIosVersions,
+    &cache_files::CacheFiles,
+    &safari_favicon::SafariFavicon,
+    &shutdownlog::ShutdownLog,
+    &version_history::IosVersionHistory,
+    &webkit_indexeddb::WebkitIndexedDB,
+    &webkit_localstorage::WebkitLocalStorage,
+    &webkit_safariviewservice::WebkitSafariViewService,
 ];
 
 /// The modules whose slugs are in `names` (all when empty); unknown names are returned as `Err`.

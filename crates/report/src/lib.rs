@@ -27,6 +27,8 @@
 pub mod html;
 pub mod info;
 pub mod output;
+pub mod recheck;
+pub mod stored;
 pub mod timesketch;
 pub mod writers;
 
