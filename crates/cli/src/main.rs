@@ -12,11 +12,11 @@ mod indicator_sources;
 mod iocs;
 mod iocs_match;
 mod ios_crypto;
+mod ios_fs;
+mod ios_sysdiagnose;
 mod json_summary;
 mod password;
 mod report;
-mod ios_fs;
-mod ios_sysdiagnose;
 mod sanitize;
 mod ui;
 
