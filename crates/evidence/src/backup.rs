@@ -117,8 +117,13 @@ pub fn decode_mbfile_fast<'a>(blob: &'a [u8]) -> Option<MbFile> {
         }
     };
     let root = resolve(b.get(b.get(top, "$top")?, "root")?)?;
-    if !matches!(root, Obj::Dict(..)) {
+    let Obj::Dict(at, len) = root else {
         return None;
+    };
+    // A key or value this reader cannot read (the general parser is more lenient) sends the
+    // blob to the general parser, so the two paths never disagree on what a blob says.
+    for i in 0..len.checked_mul(2)? {
+        b.object(b.reference(at, i)?)?;
     }
     let int = |k: &str| match b.get(root, k).and_then(resolve) {
         Some(Obj::Int(i)) => Some(i),

@@ -172,3 +172,16 @@ fn mbfile_duplicate_key_reads_the_same_on_both_paths() {
     assert_eq!(fast.birth, Some(1_675_639_131));
     assert_eq!(decode_mbfile(&blob).unwrap(), general);
 }
+
+/// Found by the `mbfile` fuzz target: a root key whose length marker the fast reader rejects
+/// (the `plist` crate only masks it) made every field `None` on the fast path while the general
+/// parser read them. Such a blob now goes to the general parser.
+#[test]
+fn mbfile_unreadable_key_falls_back_to_the_general_parser() {
+    use tracehound_evidence::backup::{decode_mbfile, decode_mbfile_fast, decode_mbfile_general};
+    let blob = regression("mbfile-unreadable-key.bplist");
+    assert_eq!(decode_mbfile_fast(&blob), None);
+    let general = decode_mbfile_general(&blob).unwrap();
+    assert_eq!(general.birth, Some(1_610_658_366));
+    assert_eq!(decode_mbfile(&blob).unwrap(), general);
+}
