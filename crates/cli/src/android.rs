@@ -22,7 +22,8 @@ Exit status:
   1  at least one detection (see alerts.json)
   2  error: bad usage, unreadable or unrecognised input, results not written";
 
-/// Android commands.
+/// Android commands. Every one is a check; the shared prefix mirrors the CLI names.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Subcommand)]
 pub enum AndroidCommand {
     /// Check an androidqf acquisition (a folder or a .zip); also runs the bugreport and backup

@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use predicates::prelude::*;
-use serde_json::Value;
 
 fn mvt(rel: &str) -> std::path::PathBuf {
     shared().join("fixtures/mvt").join(rel)
@@ -165,5 +164,5 @@ fn sms_links_match_a_domain_indicator() {
         .all(|a| a["module"] == "sms" && a["level"] == "CRITICAL"));
     assert!(alerts
         .iter()
-        .all(|a| a["matched_indicator"]["value"] == Value::from("google.com")));
+        .all(|a| a["matched_indicator"]["value"] == "google.com"));
 }
