@@ -7,6 +7,7 @@
 //! (`trusted_schema=OFF`), cell sizes are checked, and a single value is capped in size.
 
 use crate::wal::{self, WalStats};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 use std::io::Cursor;
 use thiserror::Error;
@@ -140,7 +141,35 @@ impl Db {
                 r.get::<_, i64>(0)
             })
             .map_err(|e| SqliteError::from_rusqlite(name, e))?;
+        db.check_schema_text()?;
         Ok(db)
+    }
+
+    /// Refuses a schema holding names or SQL that are not valid UTF-8 (or UTF-16 that does not
+    /// convert): `rusqlite` panics on such a column name, and no real database has one.
+    fn check_schema_text(&self) -> Result<(), SqliteError> {
+        let err = |e| SqliteError::from_rusqlite(&self.name, e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master")
+            .map_err(err)?;
+        let mut rows = stmt.query([]).map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            for i in 0..4 {
+                if let Ok(ValueRef::Text(t)) = row.get_ref(i) {
+                    if let Err(e) = std::str::from_utf8(t) {
+                        return Err(SqliteError::Corrupt {
+                            name: self.name.clone(),
+                            detail: format!(
+                                "its schema holds text that is not valid UTF-8 ({e}): {:?}",
+                                String::from_utf8_lossy(t.get(..t.len().min(80)).unwrap_or(t))
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The connection, for queries.

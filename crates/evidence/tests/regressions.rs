@@ -185,3 +185,51 @@ fn mbfile_unreadable_key_falls_back_to_the_general_parser() {
     assert_eq!(general.birth, Some(1_610_658_366));
     assert_eq!(decode_mbfile(&blob).unwrap(), general);
 }
+
+/// Every column name of every table, read the way modules read rows (`SELECT *`).
+fn all_column_names(db: &tracehound_evidence::Db) -> Vec<String> {
+    let tables: Vec<String> = db
+        .conn()
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = Vec::new();
+    for t in tables {
+        let stmt = db
+            .conn()
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .unwrap();
+        out.extend(
+            tracehound_evidence::rawrow::column_names(&stmt)
+                .iter()
+                .cloned(),
+        );
+    }
+    out
+}
+
+/// A column name that is not UTF-8 (`rusqlite` panics on reading it, so every `SELECT *`
+/// module did): the database is refused as corrupt, naming it.
+#[test]
+fn sqlite_column_name_not_utf8_is_refused() {
+    use tracehound_evidence::{Db, SqliteError};
+    let db = regression("sqlite-invalid-utf8-column.db");
+    match Db::from_bytes("x/sms.db", db, None) {
+        Err(SqliteError::Corrupt { name, detail }) => {
+            assert_eq!(name, "x/sms.db");
+            assert!(detail.contains("not valid UTF-8"), "{detail}");
+        }
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("accepted"),
+    }
+    // Found by the `wal_replay` fuzz target: the same through a replayed log.
+    let input = regression("wal-invalid-utf8-column.bin");
+    let n = u16::from_le_bytes([input[0], input[1]]) as usize;
+    let (image, log) = input[2..].split_at(n);
+    if let Ok(db) = Db::from_bytes("x.db", image.to_vec(), Some(log)) {
+        assert!(all_column_names(&db).iter().all(|c| !c.is_empty()));
+    }
+}
