@@ -81,12 +81,43 @@ impl Timestamp {
 
     /// The form MVT writes in its JSON results: `2021-12-03 19:33:13.000000` (UTC, no zone).
     pub fn to_mvt_string(self) -> String {
-        self.datetime().format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+        self.render(' ', "")
     }
 
     /// RFC 3339 / ISO 8601 in UTC with microseconds: `2021-12-03T19:33:13.000000Z`.
     pub fn to_rfc3339(self) -> String {
-        self.datetime().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+        self.render('T', "Z")
+    }
+
+    /// `YYYY-MM-DD<sep>HH:MM:SS.ffffff<suffix>`, written directly: timelines render millions of
+    /// these, and chrono's `format` re-parses its pattern on every call.
+    fn render(self, sep: char, suffix: &str) -> String {
+        use chrono::{Datelike, Timelike};
+        let dt = self.datetime();
+        let micros = self.0.rem_euclid(1_000_000);
+        let mut out = String::with_capacity(27);
+        let push = |out: &mut String, v: u32, width: usize| {
+            let digits = v.to_string();
+            for _ in digits.len()..width {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        };
+        push(&mut out, dt.year().max(0) as u32, 4);
+        out.push('-');
+        push(&mut out, dt.month(), 2);
+        out.push('-');
+        push(&mut out, dt.day(), 2);
+        out.push(sep);
+        push(&mut out, dt.hour(), 2);
+        out.push(':');
+        push(&mut out, dt.minute(), 2);
+        out.push(':');
+        push(&mut out, dt.second(), 2);
+        out.push('.');
+        push(&mut out, micros as u32, 6);
+        out.push_str(suffix);
+        out
     }
 
     /// The current time.
@@ -154,6 +185,30 @@ mod tests {
         assert!(Timestamp::from_unix_millis(i64::MAX).is_none());
         assert!(Timestamp::from_mac_nanos(i64::MIN).is_some()); // 1709: in range
         assert!(Timestamp::from_webkit_micros(i64::MIN).is_none());
+    }
+
+    #[test]
+    fn direct_formatting_equals_chrono() {
+        let mut x: i64 = 0x2545_f491_4f6c_dd1d;
+        let mut values = vec![MIN_MICROS, MAX_MICROS, 0, -1, 1, -1_000_001, 999_999];
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(x.rem_euclid(MAX_MICROS - MIN_MICROS) + MIN_MICROS);
+        }
+        for v in values {
+            let t = Timestamp::from_unix_micros(v).unwrap();
+            let dt = t.datetime();
+            assert_eq!(
+                t.to_mvt_string(),
+                dt.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+            );
+            assert_eq!(
+                t.to_rfc3339(),
+                dt.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+            );
+        }
     }
 
     #[test]
