@@ -54,7 +54,10 @@ pub fn androidqf_json(data: &[u8]) {
     let values: Vec<_> = items.records.iter().map(|r| json::value(r)).collect();
     let f = files::parse_files(&items.records);
     check_parsed(&f);
-    assert_eq!(f.records.len() as u64 + f.failed, values.len() as u64);
+    // Each item is a record or a failure; a record may also count up to three bad times.
+    let n = values.len() as u64;
+    assert!(f.records.len() as u64 <= n && f.records.len() as u64 + f.failed >= n);
+    assert!(f.failed <= 4 * n);
     let _ = files::check_files(&f.records);
     let m = mounts::parse_mounts(&values);
     check_parsed(&m);

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use tracehound_core::{Matcher, Observable};
-use tracehound_ioc::pattern::{classify, parse_pattern, Classified};
+use tracehound_ioc::pattern::{classify, parse_pattern};
 use tracehound_ioc::{IndicatorMatcher, IndicatorSet};
 
 /// Writes comparisons back as a pattern, one observation each, joined by `OR`.
@@ -74,6 +74,4 @@ pub fn stix_bundle(data: &[u8]) {
         m.check(Observable::Url(&ind.value), &mut out);
         m.check(Observable::Text(&ind.value), &mut out);
     }
-    // A pattern the loader took is one the pattern parser takes.
-    let _ = Classified::Unknown(String::new());
 }
