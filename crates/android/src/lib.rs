@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod age_file;
 pub mod androidqf;
 pub mod backup;
 pub mod bugreport;

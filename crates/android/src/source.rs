@@ -88,8 +88,22 @@ impl AndroidAcquisition {
     /// single top-level folder.
     pub fn open_androidqf(path: &Path, limits: Limits) -> Result<Self, EvidenceError> {
         let tree = Tree::open(path, limits)?;
+        Self::androidqf_in(tree, &path.display().to_string())
+    }
+
+    /// Opens an androidqf zip held in memory (`name` names it in messages).
+    pub fn open_androidqf_bytes(
+        name: &str,
+        bytes: Vec<u8>,
+        limits: Limits,
+    ) -> Result<Self, EvidenceError> {
+        let tree = Tree::from_bytes(name, bytes, limits)?;
+        Self::androidqf_in(tree, name)
+    }
+
+    fn androidqf_in(tree: Tree, name: &str) -> Result<Self, EvidenceError> {
         let root = androidqf_root(&tree).ok_or_else(|| EvidenceError::Corrupt {
-            path: path.display().to_string(),
+            path: name.to_string(),
             reason: "no androidqf files (getprop.txt, packages.json, ps.txt, …) at its top or \
                      in a top-level folder"
                 .into(),

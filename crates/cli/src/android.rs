@@ -5,11 +5,13 @@ use crate::android_checks;
 use crate::check::{self, Outcome, Target};
 use crate::cli::CheckOpts;
 use crate::ios_crypto::UnlockOpts;
+use crate::password::backup_password;
 use crate::sanitize;
 use crate::ui::{Tone, Ui};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
+use tracehound_android::age_file::{age_in_folder, age_needs_passphrase, is_age_file, AgeKey};
 use tracehound_android::{
     AndroidAcquisition, AndroidModule, AndroidSource, ANDROIDQF_MODULES, BACKUP_MODULES,
     BUGREPORT_MODULES,
@@ -26,8 +28,9 @@ Exit status:
 #[allow(clippy::enum_variant_names)]
 #[derive(Debug, Subcommand)]
 pub enum AndroidCommand {
-    /// Check an androidqf acquisition (a folder or a .zip); also runs the bugreport and backup
-    /// modules on the bugreport.zip and backup.ab inside it.
+    /// Check an androidqf acquisition (a folder or a .zip, or a .zip.age encrypted with age:
+    /// --age-identity FILE); also runs the bugreport and backup modules on the bugreport.zip
+    /// and backup.ab inside it.
     #[command(name = "check-androidqf", after_help = EXIT_CODES)]
     CheckAndroidqf {
         #[command(flatten)]
@@ -161,6 +164,52 @@ fn report_listing(ui: &Ui, acq: &AndroidAcquisition) {
     }
 }
 
+/// The age file to decrypt for `path`: `path` itself when it is one, or the one `.age` file of
+/// a folder that holds no androidqf files (androidqf leaves it beside `key.txt`).
+fn age_file_of(path: &Path) -> Option<PathBuf> {
+    if path.is_file() {
+        return is_age_file(path).then(|| path.to_path_buf());
+    }
+    if path.is_dir() && !tracehound_evidence::android::is_androidqf_dir(path) {
+        return age_in_folder(path);
+    }
+    None
+}
+
+/// Decrypts an age-encrypted androidqf acquisition into memory and opens the zip it holds.
+fn open_age(ui: &Ui, unlock: &UnlockOpts, age: &Path) -> Result<AndroidAcquisition> {
+    let shown = age.display().to_string();
+    let key = if let Some(id) = &unlock.age_identity {
+        AgeKey::from_identity_file(id)
+            .with_context(|| format!("reading the age identity file {}", id.display()))?
+    } else if age_needs_passphrase(age)? {
+        match backup_password(ui, unlock, &shown)? {
+            Some(p) => AgeKey::from_passphrase(&p)?,
+            None => bail!(
+                "{shown} is an androidqf acquisition encrypted with an age passphrase and none \
+                 was given: use --password-file FILE or TRACEHOUND_BACKUP_PASSWORD"
+            ),
+        }
+    } else {
+        bail!(
+            "{shown} is an androidqf acquisition encrypted with age: give its identity file \
+             with --age-identity FILE (the key.txt androidqf wrote, AGE-SECRET-KEY-1…)"
+        );
+    };
+    ui.say(
+        Tone::Plain,
+        &format!(
+            "{} is encrypted with age: decrypting it in memory",
+            sanitize::for_terminal(&shown)
+        ),
+    );
+    Ok(AndroidAcquisition::open_androidqf_age(
+        age,
+        &key,
+        Limits::default(),
+    )?)
+}
+
 /// Checks an androidqf folder or zip.
 pub fn check_androidqf(
     ui: &Ui,
@@ -170,8 +219,13 @@ pub fn check_androidqf(
 ) -> Result<Outcome> {
     let modules = androidqf_modules();
     check::run_check(ui, opts, &modules, || {
-        let acquisition = AndroidAcquisition::open_androidqf(path, Limits::default())
-            .with_context(|| format!("opening {} as an androidqf acquisition", path.display()))?;
+        let acquisition =
+            match age_file_of(path) {
+                Some(age) => open_age(ui, unlock, &age)?,
+                None => AndroidAcquisition::open_androidqf(path, Limits::default()).with_context(
+                    || format!("opening {} as an androidqf acquisition", path.display()),
+                )?,
+            };
         report_listing(ui, &acquisition);
         let acquisition = android_checks::androidqf_backup(ui, unlock, acquisition)?;
         Ok(Box::new(AndroidTarget {

@@ -43,6 +43,10 @@ pub struct UnlockOpts {
     /// --password-file, TRACEHOUND_BACKUP_PASSWORD or the prompt.
     #[arg(long, short = 'p', value_name = "PASSWORD")]
     pub password: Option<String>,
+    /// Decrypt an androidqf acquisition encrypted with age (`<uuid>.zip.age`) with this age
+    /// identity file (`AGE-SECRET-KEY-1…`, the key.txt androidqf wrote); in memory only.
+    #[arg(long, value_name = "FILE")]
+    pub age_identity: Option<PathBuf>,
 }
 
 impl UnlockOpts {

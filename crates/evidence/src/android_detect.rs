@@ -16,6 +16,29 @@ pub fn is_ab_file(path: &Path) -> bool {
         .is_ok_and(|()| &head == b"ANDROID BACKUP\n")
 }
 
+/// A binary age file (an androidqf acquisition encrypted with age, `<uuid>.zip.age`): it
+/// starts with `age-encryption.org/v1\n`.
+pub fn is_age_file(path: &Path) -> bool {
+    const MAGIC: &[u8] = b"age-encryption.org/v1\n";
+    let mut head = [0u8; MAGIC.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == MAGIC)
+}
+
+/// The one age file (`*.age`) at the top of `dir`, as androidqf leaves it beside its
+/// `key.txt` when it encrypts an acquisition; `None` when there is none or more than one.
+pub fn age_in_folder(dir: &Path) -> Option<std::path::PathBuf> {
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "age") && is_age_file(p))
+        .collect();
+    (found.len() == 1).then(|| found.remove(0))
+}
+
 /// The entries adb writes under `apps/<package>/`: the manifest and the domain folders.
 const AB_DOMAINS: &[&str] = &[
     "_manifest",

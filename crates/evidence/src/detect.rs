@@ -1,7 +1,9 @@
 //! Working out what kind of acquisition a path is.
 
 use crate::android::{is_androidqf_archive, is_androidqf_dir};
-use crate::android_detect::{is_ab_file, is_ab_folder, is_bugreport, is_intrusion_logs};
+use crate::android_detect::{
+    age_in_folder, is_ab_file, is_ab_folder, is_age_file, is_bugreport, is_intrusion_logs,
+};
 use crate::backup::is_backup_dir;
 use crate::fsdump::looks_like_dump;
 use crate::sysdiagnose::{is_sysdiagnose_archive, looks_like_sysdiagnose};
@@ -13,7 +15,8 @@ use std::path::{Path, PathBuf};
 pub enum Detected {
     /// An iOS backup folder (possibly found one level down).
     IosBackup(PathBuf),
-    /// An androidqf acquisition: a folder (possibly found one level down) or a zip.
+    /// An androidqf acquisition: a folder (possibly found one level down) or a zip, or one
+    /// encrypted with age (a `.age` file, or the folder holding it beside `key.txt`).
     AndroidQf(PathBuf),
     /// An `adb bugreport` zip or its unpacked folder.
     AndroidBugreport(PathBuf),
@@ -59,7 +62,7 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
     let shown = path.display().to_string();
     let meta = fs::metadata(path).map_err(|_| DetectError::Missing(shown.clone()))?;
     if !meta.is_dir() {
-        if is_androidqf_archive(path) {
+        if is_androidqf_archive(path) || is_age_file(path) {
             return Ok(Detected::AndroidQf(path.to_path_buf()));
         }
         if let Some(d) = android_other(path) {
@@ -79,7 +82,7 @@ pub fn detect(path: &Path) -> Result<Detected, DetectError> {
     if is_backup_dir(path) {
         return Ok(Detected::IosBackup(path.to_path_buf()));
     }
-    if is_androidqf_dir(path) {
+    if is_androidqf_dir(path) || age_in_folder(path).is_some() {
         return Ok(Detected::AndroidQf(path.to_path_buf()));
     }
     if let Some(d) = android_other(path) {
