@@ -380,10 +380,36 @@ impl IosBackup {
         Ok(())
     }
 
-    /// Whether the file for `file_id` is present in the folder.
+    /// Whether the file for `file_id` is present in the folder (a regular file, in a real
+    /// folder: links are never followed).
     pub fn has_file(&self, file_id: &str) -> bool {
-        is_file_id(file_id)
-            && fs::symlink_metadata(self.file_path(file_id)).is_ok_and(|m| m.is_file())
+        matches!(self.stored(file_id), Ok(true))
+    }
+
+    /// Whether `file_id`'s file is stored: absent is `Ok(false)`; a file or hash folder that is
+    /// a symbolic link is refused (it would lead out of the backup: `xx/` linked to another
+    /// folder holding a file of the right name is read from there otherwise).
+    fn stored(&self, file_id: &str) -> Result<bool, EvidenceError> {
+        if !is_file_id(file_id) {
+            return Ok(false);
+        }
+        let refused = |what: &str| EvidenceError::Refused {
+            path: format!("{}/{}", &file_id[..2], file_id),
+            reason: format!(
+                "{what} is a symbolic link; backups never contain links, refusing to follow"
+            ),
+        };
+        let folder = self.root.join(&file_id[..2]);
+        match fs::symlink_metadata(&folder) {
+            Ok(m) if m.file_type().is_symlink() => return Err(refused("its folder")),
+            Ok(m) if m.is_dir() => {}
+            _ => return Ok(false),
+        }
+        match fs::symlink_metadata(self.file_path(file_id)) {
+            Ok(m) if m.file_type().is_symlink() => Err(refused("it")),
+            Ok(m) => Ok(m.is_file()),
+            Err(_) => Ok(false),
+        }
     }
 
     fn file_path(&self, file_id: &str) -> PathBuf {
@@ -466,7 +492,7 @@ impl IosSource for IosBackup {
                         reason: format!("invalid fileID {file_id:?}"),
                     });
                 }
-                if self.has_file(&file_id) {
+                if self.stored(&file_id)? {
                     found.insert(FoundFile {
                         path: format!("{}/{}", &file_id[..2], file_id),
                         domain: Some(d),
@@ -486,6 +512,7 @@ impl IosSource for IosBackup {
                 reason: "not a backup file id".into(),
             });
         }
+        self.stored(file_id)?;
         let path = self.file_path(file_id);
         let meta = fs::symlink_metadata(&path).map_err(|e| EvidenceError::io(&path, e))?;
         if meta.file_type().is_symlink() {

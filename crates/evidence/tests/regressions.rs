@@ -233,3 +233,44 @@ fn sqlite_column_name_not_utf8_is_refused() {
         assert!(all_column_names(&db).iter().all(|c| !c.is_empty()));
     }
 }
+
+/// Found by the hostile corpus: a backup whose hash folder (`xx/`) is a symbolic link to a
+/// folder outside holding a file of the right name. Only the file itself was checked for being
+/// a link, so the call history was read from outside the backup. Now refused, naming it.
+#[test]
+fn backup_hash_folder_link_is_refused() {
+    use tracehound_evidence::{Artifact, EvidenceError, IosBackup, IosSource};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("backup");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let id = "5a4935c78a5255723f707230a451d79c540d2741";
+    let conn = rusqlite::Connection::open(root.join("Manifest.db")).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, \
+         flags INTEGER, file BLOB);",
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO Files VALUES (?1, 'HomeDomain', 'Library/x.db', 1, NULL)",
+        [id],
+    )
+    .unwrap();
+    drop(conn);
+    std::fs::write(outside.join(id), "outside").unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("5a")).unwrap();
+    let backup = IosBackup::open(&root).unwrap();
+    assert!(!backup.has_file(id));
+    let artifact = Artifact {
+        backup: &[("HomeDomain", "Library/x.db")],
+        fs: &[],
+    };
+    match backup.find(&artifact) {
+        Err(EvidenceError::Refused { path, reason }) => {
+            assert_eq!(path, format!("5a/{id}"));
+            assert!(reason.contains("symbolic link"), "{reason}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
