@@ -123,6 +123,9 @@ pub fn run_check<E: ?Sized + Sync>(
         Some(dir) => Some(OutputDir::create(dir, opts.force)?),
         None => None,
     };
+    if let Some(out) = &out {
+        ui.interrupt().remove_on_interrupt(out.staging());
+    }
     if let Some(report) = &opts.report {
         crate::report::check_dest(report, opts.force)?;
     }

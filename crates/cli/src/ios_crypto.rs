@@ -244,6 +244,9 @@ pub fn decrypt_backup(ui: &Ui, args: &DecryptBackupArgs) -> Result<Outcome> {
     let dest = &args.destination;
     refuse_inside(dest, src)?;
     private_dir(dest)?;
+    // Decrypted files in a folder left half-written by Ctrl-C would be plaintext nobody asked
+    // to keep: the folder is new or was empty, so it goes.
+    ui.interrupt().remove_on_interrupt(dest);
     let image = read_bounded(&src.join("Manifest.db"), MAX_IN_MEMORY)?;
     fs::write(
         dest.join("Manifest.db"),
@@ -289,6 +292,7 @@ pub fn decrypt_backup(ui: &Ui, args: &DecryptBackupArgs) -> Result<Outcome> {
             Err(e) => problems.push(format!("{} ({}): {e}", found.artifact(), found.path)),
         }
     }
+    ui.interrupt().keep(dest);
     ui.say(
         Tone::Plain,
         &format!("Decrypted {written} files into {}", dest.display()),

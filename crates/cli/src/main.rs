@@ -9,6 +9,7 @@ mod cli;
 mod generate;
 mod hints;
 mod indicator_sources;
+mod interrupt;
 mod iocs;
 mod iocs_match;
 mod ios_crypto;
@@ -36,6 +37,7 @@ const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui::new(cli.quiet, cli.color);
+    ui.interrupt().install();
     match run(&ui, &cli.command) {
         Ok(check::Outcome::Clean) => ExitCode::from(EXIT_CLEAN),
         Ok(check::Outcome::Detections) => ExitCode::from(EXIT_DETECTIONS),

@@ -15,6 +15,7 @@ pub struct Ui {
     tty: bool,
     log: Mutex<String>,
     bar: Mutex<Option<ProgressBar>>,
+    interrupt: crate::interrupt::Interrupt,
 }
 
 /// Message styles.
@@ -43,7 +44,13 @@ impl Ui {
             tty,
             log: Mutex::new(String::new()),
             bar: Mutex::new(None),
+            interrupt: crate::interrupt::Interrupt::default(),
         }
+    }
+
+    /// What to remove if the run is interrupted (see [`crate::interrupt`]).
+    pub fn interrupt(&self) -> &crate::interrupt::Interrupt {
+        &self.interrupt
     }
 
     fn paint(&self, tone: Tone, s: &str) -> String {

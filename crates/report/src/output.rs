@@ -73,6 +73,11 @@ impl OutputDir {
         &self.dest
     }
 
+    /// The staging folder the files are written to until [`OutputDir::commit`].
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
     /// Writes one file into the staging folder (fully, then flushed and synced).
     pub fn write(
         &self,
