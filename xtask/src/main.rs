@@ -15,6 +15,7 @@ mod device;
 mod encrypt;
 mod fsdump;
 mod gen;
+mod hostile;
 mod manifest;
 mod manifest_noise;
 mod noise;
@@ -87,6 +88,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Write the hostile corpus (acquisitions built to hurt a forensic tool) into DIR, with
+    /// DIR/EXPECTED.txt giving each case's command and outcome (xtask/src/hostile/).
+    GenHostile {
+        /// Folder to write into.
+        dir: PathBuf,
+    },
     /// Write a synthetic iOS backup with planted indicators.
     #[command(after_long_help = SPLIT)]
     GenIosBackup {
@@ -263,6 +270,11 @@ fn main() -> Result<()> {
                 expected["detections"].as_array().map_or(0, Vec::len),
                 start.elapsed().as_secs_f64()
             );
+            return Ok(());
+        }
+        Task::GenHostile { dir } => {
+            let cases = hostile::generate(&dir)?;
+            eprintln!("wrote {} hostile cases into {}", cases.len(), dir.display());
             return Ok(());
         }
         Task::GenAndroidqf {
