@@ -361,16 +361,7 @@ impl IosSource for IosFsDump {
 
     fn open_sqlite(&self, file: &FoundFile) -> Result<Db, EvidenceError> {
         let image = self.read(file)?;
-        let wal_path = format!("{}-wal", file.path);
-        let wal = match self.tree.get(&wal_path) {
-            Some(e) if !e.is_dir && e.size > 0 => {
-                let wal = self.tree.read(&wal_path)?;
-                self.record_read(&wal_path, &format!("{}-wal", file.relative_path));
-                Some(wal)
-            }
-            _ => None,
-        };
-        Ok(Db::from_bytes(&file.path, image, wal.as_deref())?)
+        open_tree_sqlite(&self.tree, file, image, |p, d| self.record_read(p, d))
     }
 
     fn inputs(&self) -> Vec<InputFile> {
@@ -397,4 +388,24 @@ impl IosSource for IosFsDump {
         }
         Ok(())
     }
+}
+
+/// Opens a database of a tree-backed acquisition (dump or sysdiagnose) from its bytes, with the
+/// `-wal` that sits beside it applied; `record` notes the log as read.
+pub(crate) fn open_tree_sqlite(
+    tree: &Tree,
+    file: &FoundFile,
+    image: Vec<u8>,
+    record: impl Fn(&str, &str),
+) -> Result<Db, EvidenceError> {
+    let wal_path = format!("{}-wal", file.path);
+    let wal = match tree.get(&wal_path) {
+        Some(e) if !e.is_dir && e.size > 0 => {
+            let wal = tree.read(&wal_path)?;
+            record(&wal_path, &format!("{}-wal", file.relative_path));
+            Some(wal)
+        }
+        _ => None,
+    };
+    Ok(Db::from_bytes(&file.path, image, wal.as_deref())?)
 }

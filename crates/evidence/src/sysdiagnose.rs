@@ -16,6 +16,7 @@ mod detect;
 pub use detect::{is_sysdiagnose_archive, looks_like_sysdiagnose};
 
 use crate::archive::{glob_match, Limits, Tree, TreeEntry};
+use crate::fsdump::open_tree_sqlite;
 use crate::ios::{Artifact, FoundFile, FsEntry, IosSource};
 use crate::sqlite::Db;
 use crate::EvidenceError;
@@ -279,16 +280,7 @@ impl IosSource for IosSysdiagnose {
 
     fn open_sqlite(&self, file: &FoundFile) -> Result<Db, EvidenceError> {
         let image = self.read(file)?;
-        let wal_path = format!("{}-wal", file.path);
-        let wal = match self.tree.get(&wal_path) {
-            Some(e) if !e.is_dir && e.size > 0 => {
-                let wal = self.tree.read(&wal_path)?;
-                self.record_read(&wal_path, &format!("{}-wal", file.relative_path));
-                Some(wal)
-            }
-            _ => None,
-        };
-        Ok(Db::from_bytes(&file.path, image, wal.as_deref())?)
+        open_tree_sqlite(&self.tree, file, image, |p, d| self.record_read(p, d))
     }
 
     fn inputs(&self) -> Vec<InputFile> {
