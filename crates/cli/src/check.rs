@@ -142,9 +142,17 @@ pub fn run_check<E: ?Sized + Sync>(
     );
 
     ui.start_progress(modules.len());
-    let reports = runner::run(&modules, target.evidence(), &matcher as &dyn Matcher, ui)
+    let mut reports = runner::run(&modules, target.evidence(), &matcher as &dyn Matcher, ui)
         .map_err(|e| anyhow!(e))?;
     ui.finish_progress();
+    let short_urls = opts.resolve_short_urls.then(|| {
+        let settings = crate::short_urls::Settings {
+            max: opts.resolve_short_urls_max,
+            per_request: std::time::Duration::from_secs(opts.resolve_short_urls_timeout),
+            budget: crate::short_urls::TOTAL_BUDGET,
+        };
+        crate::short_urls::resolve(ui, &mut reports, &matcher, &settings)
+    });
 
     let hashes = opts
         .hashes
@@ -162,6 +170,7 @@ pub fn run_check<E: ?Sized + Sync>(
         detections: RunInfo::count_detections(&module_infos),
         modules: module_infos,
         hashes,
+        short_urls,
     };
     let write_opts = tracehound_report::WriteOptions {
         timeline: opts.timeline_format.into(),

@@ -182,6 +182,24 @@ pub struct CheckOpts {
     /// Timesketch imports them), or both.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TimelineFormat::Csv)]
     pub timeline_format: TimelineFormat,
+    /// Go online after the checks to expand shortened links (bit.ly, t.co, …) found in the
+    /// evidence, with HEAD requests to the shortening services (at most 3 hops, no redirect
+    /// followed elsewhere), and check where they lead against the indicators. Off by default:
+    /// checks never touch the network otherwise. Every URL contacted is listed in info.json.
+    #[arg(long)]
+    pub resolve_short_urls: bool,
+    /// With --resolve-short-urls: expand at most N distinct links.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100,
+        requires = "resolve_short_urls"
+    )]
+    pub resolve_short_urls_max: usize,
+    /// With --resolve-short-urls: seconds allowed per request (the whole step stops after 60).
+    #[arg(long, value_name = "SECS", default_value_t = 5, requires = "resolve_short_urls",
+          value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub resolve_short_urls_timeout: u64,
 }
 
 /// `--timeline-format` values.

@@ -19,6 +19,7 @@ mod json_summary;
 mod password;
 mod report;
 mod sanitize;
+mod short_urls;
 mod ui;
 
 use clap::Parser;

@@ -109,6 +109,26 @@ impl Fetcher {
     }
 }
 
+/// Asks `url` where it leads with one `HEAD` request, redirects not followed, within
+/// `timeout` in all (for expanding shortened links; any http(s) URL). Returns the status and
+/// the `Location` header, if any. Proxy variables are honoured as for downloads.
+pub fn head_location(url: &str, timeout: Duration) -> Result<(u16, Option<String>), String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .user_agent(format!("tracehound/{}", env!("CARGO_PKG_VERSION")))
+        .timeout_global(Some(timeout))
+        .build()
+        .into();
+    let resp = agent.head(url).call().map_err(|e| e.to_string())?;
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    Ok((resp.status().as_u16(), location))
+}
+
 /// Checks that `url` may be fetched; returns whether it is HTTPS.
 pub fn check_url(url: &str) -> Result<bool, FeedError> {
     let refuse = |reason: &str| FeedError::Url {

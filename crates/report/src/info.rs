@@ -111,6 +111,24 @@ pub struct RunInfo {
     /// SHA-256 of every input file read (with `--hashes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hashes: Option<Vec<FileHash>>,
+    /// Shortened URLs resolved online (with `--resolve-short-urls`): every URL contacted and
+    /// what it expanded to, or why it did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_urls: Option<Vec<ShortUrlExpansion>>,
+}
+
+/// One shortened URL resolved online, as `info.json` records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortUrlExpansion {
+    /// The URL found in the evidence.
+    pub url: String,
+    /// Where it led (the last hop reached), if it redirected.
+    pub expanded_url: Option<String>,
+    /// Every URL requested, in order (the first is `url`).
+    pub contacted: Vec<String>,
+    /// Why it could not be expanded (or was not tried).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl RunInfo {

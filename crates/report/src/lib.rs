@@ -32,7 +32,7 @@ pub mod stored;
 pub mod timesketch;
 pub mod writers;
 
-pub use info::{FileHash, IndicatorSourceInfo, ModuleInfo, RunInfo};
+pub use info::{FileHash, IndicatorSourceInfo, ModuleInfo, RunInfo, ShortUrlExpansion};
 pub use output::{OutputDir, OutputError};
 pub use timesketch::{TimelineFormat, WriteOptions};
 pub use writers::{write_results, write_results_with};
