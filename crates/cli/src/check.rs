@@ -176,13 +176,15 @@ pub fn run_check<E: ?Sized + Sync>(
         timeline: opts.timeline_format.into(),
     };
     let written = match out {
-        Some(out) => Some(tracehound_report::write_results_with(
-            out,
-            &reports,
-            &info,
-            &ui.log_text(),
-            &write_opts,
-        )?),
+        Some(out) => {
+            tracehound_report::write_staged(&out, &reports, &info, &ui.log_text(), &write_opts)?;
+            // Ctrl-C waits while the folder is moved into place, so it never removes the
+            // staging folder halfway through a replacement.
+            let staging = out.staging().to_path_buf();
+            let dest = ui.interrupt().hold(|| out.commit())?;
+            ui.interrupt().keep(&staging);
+            Some(dest)
+        }
         None => None,
     };
     if let Some(report) = &opts.report {

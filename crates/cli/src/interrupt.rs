@@ -44,6 +44,13 @@ impl Interrupt {
         }
     }
 
+    /// Runs `f` with the handler held off: an interruption meanwhile waits for `f` to finish
+    /// (for steps that must not be cut in two, like moving results into place).
+    pub fn hold<T>(&self, f: impl FnOnce() -> T) -> T {
+        let _guard = self.paths.lock();
+        f()
+    }
+
     /// Keeps `path` after all (it is complete, or no longer ours).
     pub fn keep(&self, path: &Path) {
         if let Ok(mut p) = self.paths.lock() {

@@ -91,8 +91,14 @@ fn absent_or_complete(out: &Path) -> bool {
 }
 
 fn spawn_check(out: &Path) -> std::process::Child {
+    spawn_check_with(out, &[])
+}
+
+fn spawn_check_with(out: &Path, extra: &[&str]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_tracehound"))
-        .args(["ios", "check-backup", "--iocs"])
+        .args(["ios", "check-backup"])
+        .args(extra)
+        .arg("--iocs")
         .arg(test_stix())
         .arg("--output")
         .arg(out)
@@ -118,6 +124,63 @@ fn sigkill_leaves_results_absent_or_complete() {
     }
     // The last delay lets the run finish: at least one complete folder was checked.
     assert!(complete >= 1);
+}
+
+/// With `--force` over a previous results folder, a kill or Ctrl-C at any moment leaves a
+/// complete folder in place (the previous one or the new one), never none.
+#[test]
+fn interrupted_force_run_keeps_a_complete_folder() {
+    let previous = |out: &Path| {
+        let o = spawn_check(out).wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{o:?}");
+        fs::write(out.join("previous.marker"), "x").unwrap();
+    };
+    let mut replaced = 0;
+    let mut kept = 0;
+    for (ms, signal) in [
+        (100, "-KILL"),
+        (400, "-KILL"),
+        (900, "-KILL"),
+        (200, "-INT"),
+        (500, "-INT"),
+        (3000, "-INT"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("results");
+        previous(&out);
+        let child = spawn_check_with(&out, &["--force"]);
+        std::thread::sleep(Duration::from_millis(ms));
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        child.wait_with_output().unwrap();
+        assert!(
+            absent_or_complete(&out),
+            "{signal} at {ms} ms: no results folder"
+        );
+        if out.join("previous.marker").exists() {
+            kept += 1;
+        } else {
+            replaced += 1;
+        }
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "results")
+            .collect();
+        if signal == "-INT" {
+            assert!(left.is_empty(), "left behind after Ctrl-C: {left:?}");
+        } else {
+            // SIGKILL cannot clean up: at most the new run's staging folder remains.
+            assert!(
+                left.iter().all(|n| n.starts_with(".results.partial-")),
+                "{left:?}"
+            );
+        }
+    }
+    // The early kills come before the move; later ones may come after it (timing-dependent).
+    assert!(kept >= 1, "kept {kept}, replaced {replaced}");
 }
 
 #[test]

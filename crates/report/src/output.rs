@@ -94,23 +94,51 @@ impl OutputDir {
     }
 
     /// Moves the complete folder into place, replacing a previous one if `force` was given.
+    ///
+    /// A previous folder is swapped with the new one in one step where the system can
+    /// (Linux's `renameat2` with `RENAME_EXCHANGE`), so the destination always holds one
+    /// complete results folder; elsewhere it is first moved aside to `.<name>.replaced-<pid>`.
+    /// The previous results are then deleted.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         check_dest(&self.dest, self.force)?;
-        let mut old = None;
-        if self.dest.exists() {
+        if fs::symlink_metadata(&self.dest).is_err() {
+            fs::rename(&self.staging, &self.dest).map_err(io_err(&self.dest))?;
+            self.committed = true;
+            return Ok(self.dest.clone());
+        }
+        let old = if exchange(&self.staging, &self.dest) {
+            // The staging path now holds the previous results.
+            self.staging.clone()
+        } else {
+            let name = self.dest.file_name().unwrap_or_default().to_string_lossy();
             let aside = self
                 .staging
-                .with_file_name(format!(".replaced-{}", std::process::id()));
+                .with_file_name(format!(".{name}.replaced-{}", std::process::id()));
             fs::rename(&self.dest, &aside).map_err(io_err(&self.dest))?;
-            old = Some(aside);
-        }
-        fs::rename(&self.staging, &self.dest).map_err(io_err(&self.dest))?;
+            fs::rename(&self.staging, &self.dest).map_err(io_err(&self.dest))?;
+            aside
+        };
         self.committed = true;
-        if let Some(old) = old {
-            fs::remove_dir_all(&old).map_err(io_err(&old))?;
-        }
+        let removed = if fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&old)
+        } else {
+            fs::remove_file(&old)
+        };
+        removed.map_err(io_err(&old))?;
         Ok(self.dest.clone())
     }
+}
+
+/// Swaps two paths atomically; false where the system or filesystem cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
 }
 
 impl Drop for OutputDir {
@@ -159,6 +187,39 @@ mod tests {
         assert!(!dest.join("old.json").exists());
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging or replaced folders left");
+    }
+
+    #[test]
+    fn force_replaces_a_file_or_a_link_without_following_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("out");
+        fs::write(&dest, "not a folder").unwrap();
+        let out = OutputDir::create(&dest, true).unwrap();
+        out.write("a.json", |w| w.write_all(b"[]")).unwrap();
+        out.commit().unwrap();
+        assert!(dest.join("a.json").is_file());
+
+        let kept = tmp.path().join("kept");
+        fs::create_dir(&kept).unwrap();
+        fs::write(kept.join("x"), "x").unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&kept, &link).unwrap();
+        let out = OutputDir::create(&link, true).unwrap();
+        out.write("b.json", |w| w.write_all(b"[]")).unwrap();
+        out.commit().unwrap();
+        assert!(link.join("b.json").is_file());
+        assert!(!fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert!(kept.join("x").is_file(), "the link's target is not touched");
+        let mut names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["kept", "link", "out"],
+            "no staging or replaced folders left"
+        );
     }
 
     #[test]

@@ -75,22 +75,34 @@ pub fn write_results_with(
     log: &str,
     opts: &WriteOptions,
 ) -> Result<std::path::PathBuf, OutputError> {
+    write_staged(&out, reports, info, log, opts)?;
+    out.commit()
+}
+
+/// Writes every results file into `out`'s staging folder; [`OutputDir::commit`] then moves it
+/// into place (callers that must guard the move, e.g. against Ctrl-C, call the two apart).
+pub fn write_staged(
+    out: &OutputDir,
+    reports: &[ModuleReport],
+    info: &RunInfo,
+    log: &str,
+    opts: &WriteOptions,
+) -> Result<(), OutputError> {
     // The big files (records, timeline) are written in parallel; each is synced on its own.
     let (modules, timeline) = rayon::join(
         || {
             reports
                 .par_iter()
-                .map(|r| write_module_files(&out, r))
+                .map(|r| write_module_files(out, r))
                 .collect::<Result<Vec<()>, OutputError>>()
         },
-        || crate::timesketch::write_timelines(&out, reports, opts.timeline),
+        || crate::timesketch::write_timelines(out, reports, opts.timeline),
     );
     modules?;
     timeline?;
-    write_alerts(&out, reports)?;
+    write_alerts(out, reports)?;
     out.write("info.json", |w| write_pretty_json(w, info))?;
-    out.write("command.log", |w| w.write_all(log.as_bytes()))?;
-    out.commit()
+    out.write("command.log", |w| w.write_all(log.as_bytes()))
 }
 
 /// Writes `alerts.json` and `alerts_timeline.csv`: every alert of `reports`, with its record.
