@@ -120,12 +120,9 @@ pub fn run_check<E: ?Sized + Sync>(
     let started = Timestamp::now();
     let modules = select(all_modules, &opts.modules)?;
     let out = match &opts.output {
-        Some(dir) => Some(OutputDir::create(dir, opts.force)?),
+        Some(dir) => Some(create_output(ui, dir, opts.force)?),
         None => None,
     };
-    if let Some(out) = &out {
-        ui.interrupt().remove_on_interrupt(out.staging());
-    }
     if let Some(report) = &opts.report {
         crate::report::check_dest(report, opts.force)?;
     }
@@ -178,12 +175,7 @@ pub fn run_check<E: ?Sized + Sync>(
     let written = match out {
         Some(out) => {
             tracehound_report::write_staged(&out, &reports, &info, &ui.log_text(), &write_opts)?;
-            // Ctrl-C waits while the folder is moved into place, so it never removes the
-            // staging folder halfway through a replacement.
-            let staging = out.staging().to_path_buf();
-            let dest = ui.interrupt().hold(|| out.commit())?;
-            ui.interrupt().keep(&staging);
-            Some(dest)
+            Some(commit(ui, out)?)
         }
         None => None,
     };
@@ -196,6 +188,22 @@ pub fn run_check<E: ?Sized + Sync>(
         crate::json_summary::print(&info, written.as_deref());
     }
     Ok(outcome)
+}
+
+/// Creates the staging folder for `dest`; Ctrl-C removes it until [`commit`].
+pub fn create_output(ui: &Ui, dest: &Path, force: bool) -> Result<OutputDir> {
+    let out = OutputDir::create(dest, force)?;
+    ui.interrupt().remove_on_interrupt(out.staging());
+    Ok(out)
+}
+
+/// Moves a written results folder into place. Ctrl-C waits meanwhile, so it never removes
+/// the staging folder halfway through a replacement.
+pub fn commit(ui: &Ui, out: OutputDir) -> Result<PathBuf> {
+    let staging = out.staging().to_path_buf();
+    let dest = ui.interrupt().hold(|| out.commit())?;
+    ui.interrupt().keep(&staging);
+    Ok(dest)
 }
 
 fn select<'m, E: ?Sized>(

@@ -14,7 +14,7 @@ use tracehound_core::Timestamp;
 use tracehound_ioc::IndicatorMatcher;
 use tracehound_report::recheck::{write_recheck, OriginalRun, RecheckInfo};
 use tracehound_report::stored::{fields, recheck_all, ResultsFolder};
-use tracehound_report::{ModuleInfo, OutputDir, RunInfo};
+use tracehound_report::{ModuleInfo, RunInfo};
 
 /// Options of `check-iocs`.
 #[derive(Debug, Args)]
@@ -90,7 +90,7 @@ fn recheck(ui: &Ui, args: &CheckIocsArgs, dir: &Path) -> Result<Outcome> {
         }
     }
     let out = match &args.output {
-        Some(d) => Some(OutputDir::create(d, args.force)?),
+        Some(d) => Some(check::create_output(ui, d, args.force)?),
         None => None,
     };
     let indicators = check::load_indicators(ui, &args.iocs)?;
@@ -141,7 +141,10 @@ fn recheck(ui: &Ui, args: &CheckIocsArgs, dir: &Path) -> Result<Outcome> {
         skipped: folder.skipped.clone(),
     };
     let written = match out {
-        Some(out) => Some(write_recheck(out, &reports, &info, &ui.log_text())?),
+        Some(out) => {
+            write_recheck(&out, &reports, &info, &ui.log_text())?;
+            Some(check::commit(ui, out)?)
+        }
         None => None,
     };
     Ok(check::summarise(ui, &reports, written.as_deref()))

@@ -21,7 +21,6 @@ use serde_json::Value;
 use std::any::Any;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::PathBuf;
 use tracehound_core::record::write_pretty_json;
 use tracehound_core::runner::ModuleReport;
 use tracehound_core::{Observable, RecordSet, TimelineEvent, Timestamp};
@@ -111,18 +110,18 @@ pub struct RecheckInfo {
     pub detections: BTreeMap<&'static str, usize>,
 }
 
-/// Writes the re-check folder and moves it into place. Returns its path.
+/// Writes the re-check files into `out`'s staging folder ([`OutputDir::commit`] then moves
+/// it into place).
 pub fn write_recheck(
-    out: OutputDir,
+    out: &OutputDir,
     reports: &[ModuleReport],
     info: &RecheckInfo,
     log: &str,
-) -> Result<PathBuf, OutputError> {
+) -> Result<(), OutputError> {
     for r in reports {
-        write_detected(&out, r)?;
+        write_detected(out, r)?;
     }
-    write_alerts(&out, reports)?;
+    write_alerts(out, reports)?;
     out.write("info.json", |w| write_pretty_json(w, info))?;
-    out.write("command.log", |w| w.write_all(log.as_bytes()))?;
-    out.commit()
+    out.write("command.log", |w| w.write_all(log.as_bytes()))
 }
