@@ -27,7 +27,13 @@ pub fn ps(data: &[u8]) {
     let t = text(data);
     let p = ps::parse_ps(&t);
     check_parsed(&p);
-    assert!(p.records.len() as u64 + p.failed <= nonblank_lines(&t));
+    // Every non-blank line after the header is a record, a failure, or both (a process whose
+    // numbers do not parse is kept for its name); a bad header fails every line.
+    let lines = nonblank_lines(&t);
+    let (records, failed) = (p.records.len() as u64, p.failed);
+    assert!(records < lines.max(1) && failed <= lines);
+    assert!(records + failed >= lines.saturating_sub(1));
+    assert!(p.records.iter().all(|r| !r.command.is_empty()));
 }
 
 pub fn settings(data: &[u8]) {
@@ -117,7 +123,10 @@ pub fn platform_compat(data: &[u8]) {
     let t = text(data);
     let p = platform_compat::parse_platform_compat(&t);
     check_parsed(&p);
-    assert!(p.records.len() as u64 <= all_lines(&t));
+    // One record or failure per override, at most one override per comma-separated entry.
+    let entries = all_lines(&t) + t.matches(',').count() as u64;
+    assert!(p.records.len() as u64 + p.failed <= entries);
+    assert!(p.records.iter().all(|r| !r.package_name.is_empty()));
 }
 
 pub fn resolvers(data: &[u8]) {

@@ -78,8 +78,9 @@ pub fn parse_platform_compat(text: &str) -> Parsed<CompatOverride> {
             .next()
             .unwrap_or("");
         for entry in field.split(',') {
-            let Some((pkg, raw)) = entry.trim().split_once('=') else {
-                if !entry.trim().is_empty() {
+            let entry = entry.trim();
+            let Some((pkg, raw)) = entry.split_once('=').filter(|(p, _)| !p.is_empty()) else {
+                if !entry.is_empty() {
                     out.fail(|| format!("line {}: an override that is not name=value", n + 1));
                 }
                 continue;

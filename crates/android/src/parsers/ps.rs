@@ -123,8 +123,9 @@ fn column(header: &str) -> Col {
 }
 
 /// Parses `ps` output. The first non-blank line must be the header; a process line with too
-/// few columns, or a number that is not one, is counted as not understood (a line with a
-/// command is still kept, so indicators can match it).
+/// few columns, no command, or a number that is not one, is counted as not understood (a line
+/// with all its columns and a command is still kept, so indicators can match it). So every
+/// line after the header is a record, a failure, or both.
 pub fn parse_ps(text: &str) -> Parsed<Process> {
     let mut out = Parsed::default();
     let mut rows = lines(text)
@@ -174,10 +175,14 @@ pub fn parse_ps(text: &str) -> Parsed<Process> {
                 }
             }
         }
+        let keep = !p.command.is_empty() && values.len() == cols.len();
+        if !keep && bad.is_empty() {
+            bad.push("no command".to_string());
+        }
         if !bad.is_empty() {
             out.fail(|| format!("line {}: {}", n + 1, bad.join(", ")));
         }
-        if !p.command.is_empty() && values.len() == cols.len() {
+        if keep {
             out.records.push(p);
         }
     }
