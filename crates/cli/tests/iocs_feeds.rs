@@ -3,26 +3,17 @@
 //! a bundle, a silent server, an index that fails; the good copies installed stay, and the
 //! command names the sources that failed.
 
+mod common;
 mod local_http;
 
 use assert_cmd::Command;
+use common::PROXY_VARS;
 use local_http::{Reply, Server};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-const PROXY_VARS: [&str; 8] = [
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "no_proxy",
-];
 
 /// The binary with its data folder in `data` and the index and GitHub base on `server`.
 fn th(data: &Path, server: &Server) -> Command {

@@ -23,17 +23,6 @@ const STIX: &str = r#"{"type": "bundle", "id": "bundle--1", "objects": [
   "relationship_type": "indicates", "source_ref": "indicator--1", "target_ref": "malware--1"}
 ]}"#;
 
-const PROXY_VARS: [&str; 8] = [
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-];
-
 /// A backup with an sms.db holding `texts` (Manifest.db lists it).
 fn backup(dir: &Path, texts: &[&str]) {
     fs_mkdir(dir);
