@@ -212,62 +212,72 @@ impl Module<dyn IosSource> for ShutdownLog {
         ev: &dyn IosSource,
         _: &tracehound_core::module::ModuleContext<'_>,
     ) -> Result<ModuleOutput, ModuleError> {
-        let files = find(ev, &ARTIFACT)?;
-        let mut records: Vec<ShutdownEntry> = Vec::new();
-        let mut alerts = Vec::new();
-        let mut warnings = Vec::new();
-        let mut unparsed = 0u64;
-        for file in &files {
-            let bytes = ev.read(file)?;
-            let text = String::from_utf8_lossy(&bytes);
-            let (recs, file_alerts, bad) = analyse(&text, &file.relative_path);
-            let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
-            if lines > 0 && bad == lines && files.len() == 1 {
-                return Err(ModuleError::Corrupted {
-                    path: file.path.clone(),
-                    reason: format!("not a shutdown log: none of its {lines} lines understood"),
-                });
-            }
-            if bad > 0 {
-                warnings.push(format!(
-                    "{}: {bad} of {lines} lines not understood",
-                    file.relative_path
-                ));
-            }
-            let base = records.len();
-            alerts.extend(file_alerts.into_iter().map(|mut a| {
-                a.record = a.record.map(|r| r + base);
-                a
-            }));
-            records.extend(recs);
-            unparsed += bad as u64;
-        }
-        // Reboots in time order (blocks without a time first), file order within a time.
-        let mut order: Vec<usize> = (0..records.len()).collect();
-        order.sort_by_key(|&i| records.get(i).and_then(|r| r.isodate));
-        let mut position = vec![0; records.len()];
-        for (new, &old) in order.iter().enumerate() {
-            if let Some(p) = position.get_mut(old) {
-                *p = new;
-            }
-        }
-        for a in &mut alerts {
-            a.record = a.record.and_then(|r| position.get(r).copied());
-        }
-        let mut slots: Vec<Option<ShutdownEntry>> = records.into_iter().map(Some).collect();
-        let records: Vec<ShutdownEntry> = order
-            .iter()
-            .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
-            .collect();
-        alerts.sort_by_key(|a| a.record);
-        let mut out =
-            ModuleOutput::new(records).with_inputs(files.iter().map(|f| f.input()).collect());
-        out.stats = ParseStats {
-            ok: out.stats.ok,
-            failed: unparsed,
-        };
-        out.alerts = alerts;
-        out.warnings = warnings;
-        Ok(out)
+        read_logs(ev, &ARTIFACT)
     }
+}
+
+/// Reads and analyses every shutdown log `artifact` finds (the filesystem's and the
+/// sysdiagnose's copies alike): records in reboot time order, alerts following their records.
+/// A lone file of which no line is understood is not a shutdown log (the module fails); with
+/// several, such a file is a warning and the others are still read.
+pub(crate) fn read_logs(
+    ev: &dyn IosSource,
+    artifact: &Artifact,
+) -> Result<ModuleOutput, ModuleError> {
+    let files = find(ev, artifact)?;
+    let mut records: Vec<ShutdownEntry> = Vec::new();
+    let mut alerts = Vec::new();
+    let mut warnings = Vec::new();
+    let mut unparsed = 0u64;
+    for file in &files {
+        let bytes = ev.read(file)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let (recs, file_alerts, bad) = analyse(&text, &file.relative_path);
+        let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+        if lines > 0 && bad == lines && files.len() == 1 {
+            return Err(ModuleError::Corrupted {
+                path: file.path.clone(),
+                reason: format!("not a shutdown log: none of its {lines} lines understood"),
+            });
+        }
+        if bad > 0 {
+            warnings.push(format!(
+                "{}: {bad} of {lines} lines not understood",
+                file.relative_path
+            ));
+        }
+        let base = records.len();
+        alerts.extend(file_alerts.into_iter().map(|mut a| {
+            a.record = a.record.map(|r| r + base);
+            a
+        }));
+        records.extend(recs);
+        unparsed += bad as u64;
+    }
+    // Reboots in time order (blocks without a time first), file order within a time.
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_key(|&i| records.get(i).and_then(|r| r.isodate));
+    let mut position = vec![0; records.len()];
+    for (new, &old) in order.iter().enumerate() {
+        if let Some(p) = position.get_mut(old) {
+            *p = new;
+        }
+    }
+    for a in &mut alerts {
+        a.record = a.record.and_then(|r| position.get(r).copied());
+    }
+    let mut slots: Vec<Option<ShutdownEntry>> = records.into_iter().map(Some).collect();
+    let records: Vec<ShutdownEntry> = order
+        .iter()
+        .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+        .collect();
+    alerts.sort_by_key(|a| a.record);
+    let mut out = ModuleOutput::new(records).with_inputs(files.iter().map(|f| f.input()).collect());
+    out.stats = ParseStats {
+        ok: out.stats.ok,
+        failed: unparsed,
+    };
+    out.alerts = alerts;
+    out.warnings = warnings;
+    Ok(out)
 }
