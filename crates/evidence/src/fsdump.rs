@@ -21,6 +21,7 @@ pub use root::looks_like_dump;
 
 use crate::archive::{glob_match, Limits, Tree, TreeEntry};
 use crate::ios::{Artifact, FoundFile, FsEntry, IosSource};
+use crate::rooted::RootedTree;
 use crate::sqlite::Db;
 use crate::EvidenceError;
 use sha2::{Digest, Sha256};
@@ -28,7 +29,6 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use tracehound_core::{AcquisitionKind, InputFile};
 
 /// Most entries a dump may list (a full iPhone has a few hundred thousand to a couple of
@@ -38,9 +38,8 @@ const MAX_ENTRIES: usize = 5_000_000;
 /// An opened full-filesystem dump.
 pub struct IosFsDump {
     path: PathBuf,
-    tree: Tree,
-    /// Tree path of the dump root: `""` or `"folder/"`.
-    root: String,
+    /// The tree, its root and what was read.
+    files: RootedTree,
     /// What the root stands for on the device: `""` (`/`) or `"private/"` (`/private`).
     mount: &'static str,
     /// Indexes of the tree entries under the root (a contiguous run of the sorted listing).
@@ -50,7 +49,6 @@ pub struct IosFsDump {
     /// Indexes of the entries in `range`, sorted by file name (then path).
     by_name: Vec<u32>,
     warnings: Vec<String>,
-    reads: Mutex<BTreeSet<InputFile>>,
 }
 
 /// A listed item: a tree entry, or an implied folder.
@@ -100,14 +98,12 @@ impl IosFsDump {
         }
         Ok(IosFsDump {
             path: path.to_path_buf(),
-            tree,
-            root,
+            files: RootedTree::new(tree, root, "dump"),
             mount,
             range,
             implied,
             by_name,
             warnings,
-            reads: Mutex::new(BTreeSet::new()),
         })
     }
 
@@ -119,7 +115,7 @@ impl IosFsDump {
     /// The dump's root inside the folder or archive (`""` or `"folder/"`), and what it stands
     /// for on the device (`""` for `/`, `"private/"` for `/private`).
     pub fn root(&self) -> (&str, &str) {
-        (&self.root, self.mount)
+        (&self.files.root, self.mount)
     }
 
     /// Number of files and folders under the root (implied folders included).
@@ -140,13 +136,13 @@ impl IosFsDump {
 
     /// SHA-256 (hex) of the file at `path` (as in [`FoundFile::path`]), read from the dump.
     pub fn sha256(&self, path: &str) -> Result<String, EvidenceError> {
-        let bytes = self.tree.read(path)?;
+        let bytes = self.files.tree.read(path)?;
         Ok(hex::encode(Sha256::digest(&bytes)))
     }
 
     /// The device path of a tree path under the root.
     fn device<'a>(&self, tree_path: &'a str) -> Cow<'a, str> {
-        let rest = tree_path.get(self.root.len()..).unwrap_or_default();
+        let rest = tree_path.get(self.files.root.len()..).unwrap_or_default();
         if self.mount.is_empty() {
             Cow::Borrowed(rest)
         } else {
@@ -157,7 +153,7 @@ impl IosFsDump {
     /// The tree path of a device path, if the dump can hold it.
     fn tree_path(&self, device: &str) -> Option<String> {
         let rest = device.strip_prefix(self.mount)?;
-        Some(format!("{}{rest}", self.root))
+        Some(format!("{}{rest}", self.files.root))
     }
 
     fn tree_path_of(&self, item: Item) -> &str {
@@ -168,7 +164,7 @@ impl IosFsDump {
     }
 
     fn entries(&self) -> &[TreeEntry] {
-        self.tree.entries()
+        self.files.tree.entries()
     }
 
     fn visit(&self, item: Item, f: &mut dyn FnMut(&FsEntry<'_>)) {
@@ -304,26 +300,6 @@ impl IosFsDump {
         });
         rest.get(..n).unwrap_or_default()
     }
-
-    fn record_read(&self, path: &str, device: &str) {
-        if let Ok(mut r) = self.reads.lock() {
-            r.insert(InputFile {
-                path: path.to_string(),
-                artifact: Some(device.to_string()),
-            });
-        }
-    }
-
-    /// Refuses paths outside the dump's root (a `FoundFile` not made by [`IosFsDump::find`]).
-    fn check_path(&self, path: &str) -> Result<(), EvidenceError> {
-        if path.starts_with(self.root.as_str()) && path.len() > self.root.len() {
-            return Ok(());
-        }
-        Err(EvidenceError::Refused {
-            path: path.to_string(),
-            reason: "not a file of this dump".into(),
-        })
-    }
 }
 
 impl IosSource for IosFsDump {
@@ -353,22 +329,15 @@ impl IosSource for IosFsDump {
     }
 
     fn read(&self, file: &FoundFile) -> Result<Vec<u8>, EvidenceError> {
-        self.check_path(&file.path)?;
-        let bytes = self.tree.read(&file.path)?;
-        self.record_read(&file.path, &file.relative_path);
-        Ok(bytes)
+        self.files.read(file)
     }
 
     fn open_sqlite(&self, file: &FoundFile) -> Result<Db, EvidenceError> {
-        let image = self.read(file)?;
-        open_tree_sqlite(&self.tree, file, image, |p, d| self.record_read(p, d))
+        self.files.open_sqlite(file)
     }
 
     fn inputs(&self) -> Vec<InputFile> {
-        self.reads
-            .lock()
-            .map(|r| r.iter().cloned().collect())
-            .unwrap_or_default()
+        self.files.inputs()
     }
 
     fn list_all(&self, f: &mut dyn FnMut(&FsEntry<'_>)) -> Result<(), EvidenceError> {
@@ -388,24 +357,4 @@ impl IosSource for IosFsDump {
         }
         Ok(())
     }
-}
-
-/// Opens a database of a tree-backed acquisition (dump or sysdiagnose) from its bytes, with the
-/// `-wal` that sits beside it applied; `record` notes the log as read.
-pub(crate) fn open_tree_sqlite(
-    tree: &Tree,
-    file: &FoundFile,
-    image: Vec<u8>,
-    record: impl Fn(&str, &str),
-) -> Result<Db, EvidenceError> {
-    let wal_path = format!("{}-wal", file.path);
-    let wal = match tree.get(&wal_path) {
-        Some(e) if !e.is_dir && e.size > 0 => {
-            let wal = tree.read(&wal_path)?;
-            record(&wal_path, &format!("{}-wal", file.relative_path));
-            Some(wal)
-        }
-        _ => None,
-    };
-    Ok(Db::from_bytes(&file.path, image, wal.as_deref())?)
 }

@@ -18,6 +18,7 @@ pub mod fsdump;
 pub mod ios;
 pub mod plist_util;
 pub mod rawrow;
+mod rooted;
 pub mod sqlite;
 pub mod sysdiagnose;
 pub mod wal;

@@ -16,15 +16,14 @@ mod detect;
 pub use detect::{is_sysdiagnose_archive, looks_like_sysdiagnose};
 
 use crate::archive::{glob_match, Limits, Tree, TreeEntry};
-use crate::fsdump::open_tree_sqlite;
 use crate::ios::{Artifact, FoundFile, FsEntry, IosSource};
+use crate::rooted::RootedTree;
 use crate::sqlite::Db;
 use crate::EvidenceError;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use tracehound_core::{AcquisitionKind, InputFile};
 
 /// Files only a sysdiagnose has at its root.
@@ -47,13 +46,11 @@ const MAX_CACHED_TOTAL: u64 = 1 << 30;
 /// An opened sysdiagnose.
 pub struct IosSysdiagnose {
     path: PathBuf,
-    tree: Tree,
-    /// Tree path of the root: `""` or `"sysdiagnose_…/"`.
-    root: String,
+    /// The tree, its root and what was read.
+    files: RootedTree,
     /// Indexes of the tree entries under the root.
     range: Range<usize>,
     warnings: Vec<String>,
-    reads: Mutex<BTreeSet<InputFile>>,
 }
 
 impl IosSysdiagnose {
@@ -91,11 +88,9 @@ impl IosSysdiagnose {
         }
         Ok(IosSysdiagnose {
             path: path.to_path_buf(),
-            tree,
-            root,
+            files: RootedTree::new(tree, root, "sysdiagnose"),
             range: start..start + len,
             warnings,
-            reads: Mutex::new(BTreeSet::new()),
         })
     }
 
@@ -106,13 +101,13 @@ impl IosSysdiagnose {
 
     /// The root inside the folder or archive: `""` or `"sysdiagnose_…/"`.
     pub fn root(&self) -> &str {
-        &self.root
+        &self.files.root
     }
 
     /// The name of the sysdiagnose folder (which carries its creation time and zone), or of
     /// the archive when its files are at the top.
     pub fn name(&self) -> String {
-        let from_root = self.root.trim_end_matches('/');
+        let from_root = self.files.root.trim_end_matches('/');
         if !from_root.is_empty() {
             return from_root.to_string();
         }
@@ -140,39 +135,20 @@ impl IosSysdiagnose {
 
     /// SHA-256 (hex) of the file at `path` (as in [`FoundFile::path`]).
     pub fn sha256(&self, path: &str) -> Result<String, EvidenceError> {
-        let bytes = self.tree.read(path)?;
+        let bytes = self.files.tree.read(path)?;
         Ok(hex::encode(Sha256::digest(&bytes)))
     }
 
     fn entries(&self) -> &[TreeEntry] {
-        self.tree
+        self.files
+            .tree
             .entries()
             .get(self.range.clone())
             .unwrap_or_default()
     }
 
     fn relative<'a>(&self, tree_path: &'a str) -> &'a str {
-        tree_path.get(self.root.len()..).unwrap_or_default()
-    }
-
-    fn record_read(&self, path: &str, relative: &str) {
-        if let Ok(mut r) = self.reads.lock() {
-            r.insert(InputFile {
-                path: path.to_string(),
-                artifact: Some(relative.to_string()),
-            });
-        }
-    }
-
-    /// Refuses paths outside the root (a `FoundFile` not made by [`IosSysdiagnose::find`]).
-    fn check_path(&self, path: &str) -> Result<(), EvidenceError> {
-        if path.starts_with(self.root.as_str()) && path.len() > self.root.len() {
-            return Ok(());
-        }
-        Err(EvidenceError::Refused {
-            path: path.to_string(),
-            reason: "not a file of this sysdiagnose".into(),
-        })
+        tree_path.get(self.files.root.len()..).unwrap_or_default()
     }
 
     fn visit(&self, e: &TreeEntry, f: &mut dyn FnMut(&FsEntry<'_>)) {
@@ -272,22 +248,15 @@ impl IosSource for IosSysdiagnose {
     }
 
     fn read(&self, file: &FoundFile) -> Result<Vec<u8>, EvidenceError> {
-        self.check_path(&file.path)?;
-        let bytes = self.tree.read(&file.path)?;
-        self.record_read(&file.path, &file.relative_path);
-        Ok(bytes)
+        self.files.read(file)
     }
 
     fn open_sqlite(&self, file: &FoundFile) -> Result<Db, EvidenceError> {
-        let image = self.read(file)?;
-        open_tree_sqlite(&self.tree, file, image, |p, d| self.record_read(p, d))
+        self.files.open_sqlite(file)
     }
 
     fn inputs(&self) -> Vec<InputFile> {
-        self.reads
-            .lock()
-            .map(|r| r.iter().cloned().collect())
-            .unwrap_or_default()
+        self.files.inputs()
     }
 
     fn list_all(&self, f: &mut dyn FnMut(&FsEntry<'_>)) -> Result<(), EvidenceError> {
