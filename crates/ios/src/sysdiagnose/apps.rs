@@ -183,8 +183,11 @@ pub fn parse_install_log(text: &str, log_file: &str, clock: &Clock) -> InstallLo
             ) {
                 uninstall_by.insert(id.to_string(), by.to_string());
             }
-        } else if let Some(id) = msg.strip_prefix("Uninstalling identifier ") {
-            let id = id.trim();
+        } else if let Some(id) = msg
+            .strip_prefix("Uninstalling identifier ")
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+        {
             log.events.push(AppEvent {
                 isodate: when,
                 event: "uninstall",
