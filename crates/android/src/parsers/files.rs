@@ -9,19 +9,38 @@
 //! executable.
 
 use super::Parsed;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use tracehound_core::{Alert, Level, Observable, Record, TimelineEvent, Timestamp};
 
-/// One file, as androidqf wrote it (times converted).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One file, as androidqf wrote it (times converted). The object is kept as compact JSON
+/// text, with the few fields the checks read beside it: a listing of 100,000 files then takes
+/// tens of megabytes, where one `serde_json` map per file took over 400.
+#[derive(Debug, Clone)]
 pub struct AqfFile {
-    /// Every key androidqf wrote.
-    #[serde(flatten)]
-    pub fields: Map<String, Value>,
+    /// Every key androidqf wrote, in its order, as JSON.
+    raw: Box<RawValue>,
+    path: Box<str>,
+    context: Box<str>,
+    /// Whether `mode` has an `x`.
+    executable: bool,
+    /// `sha256`, `sha1`, `md5`: those present and not empty.
+    hashes: Box<[Box<str>]>,
     /// Access, change and modification times.
-    #[serde(skip)]
     pub times: [Option<Timestamp>; 3],
+}
+
+impl PartialEq for AqfFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw.get() == other.raw.get() && self.times == other.times
+    }
+}
+
+impl Serialize for AqfFile {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(s)
+    }
 }
 
 const TIME_KEYS: [&str; 3] = ["access_time", "changed_time", "modified_time"];
@@ -30,35 +49,28 @@ const COLLECTOR: &str = "/data/local/tmp/collector";
 const STAGING: &str = "/data/local/tmp/";
 
 impl AqfFile {
-    fn str(&self, key: &str) -> &str {
-        self.fields
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-    }
     /// The file's path on the phone.
     pub fn path(&self) -> &str {
-        self.str("path")
+        &self.path
+    }
+
+    /// Every key androidqf wrote (times converted), parsed anew.
+    pub fn fields(&self) -> Map<String, Value> {
+        serde_json::from_str(self.raw.get()).unwrap_or_default()
     }
 }
 
 impl Record for AqfFile {
     fn observables<'a>(&'a self, out: &mut Vec<Observable<'a>>) {
-        out.push(Observable::FilePath(self.path()));
-        for k in ["sha256", "sha1", "md5"] {
-            let h = self.str(k);
-            if !h.is_empty() {
-                out.push(Observable::FileHash(h));
-            }
-        }
+        out.push(Observable::FilePath(&self.path));
+        out.extend(self.hashes.iter().map(|h| Observable::FileHash(h)));
     }
 
     fn timeline(&self, out: &mut Vec<TimelineEvent>) {
         let [a, c, m] = self.times;
-        let mut desc = self.path().to_string();
-        let context = self.str("context");
-        if !context.is_empty() {
-            desc.push_str(&format!(" ({context})"));
+        let mut desc = self.path.to_string();
+        if !self.context.is_empty() {
+            desc.push_str(&format!(" ({})", self.context));
         }
         let mut seen: Vec<Timestamp> = Vec::new();
         for t in [m, a, c].into_iter().flatten() {
@@ -108,7 +120,33 @@ pub fn parse_files(items: &[super::json::RawItem]) -> Parsed<AqfFile> {
                 None => out.fail(|| format!("item {i}: {key} {v} is not a Unix time")),
             }
         }
-        out.records.push(AqfFile { fields, times });
+        let text = |key: &str| -> Box<str> {
+            fields
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into()
+        };
+        let (path, context) = (text("path"), text("context"));
+        let executable = text("mode").contains('x');
+        let hashes = ["sha256", "sha1", "md5"]
+            .into_iter()
+            .map(text)
+            .filter(|h| !h.is_empty())
+            .collect();
+        // Re-serializing a map that came from JSON cannot fail; an item that did is skipped.
+        let Ok(raw) = serde_json::value::to_raw_value(&fields) else {
+            out.fail(|| format!("item {i}: not serializable"));
+            continue;
+        };
+        out.records.push(AqfFile {
+            raw,
+            path,
+            context,
+            executable,
+            hashes,
+            times,
+        });
     }
     out
 }
@@ -120,7 +158,7 @@ pub fn check_files(files: &[AqfFile]) -> Vec<Alert> {
         .enumerate()
         .filter(|(_, f)| f.path().starts_with(STAGING) && f.path() != COLLECTOR)
         .map(|(i, f)| {
-            let kind = if f.str("mode").contains('x') {
+            let kind = if f.executable {
                 "Executable file"
             } else {
                 "File"
@@ -149,7 +187,7 @@ mod tests {
         let p = parse_files(&items.records);
         assert_eq!((p.records.len(), p.failed), (3, 2));
         assert_eq!(
-            p.records[0].fields["modified_time"],
+            p.records[0].fields()["modified_time"],
             "1970-01-01 00:00:00.000000"
         );
         let mut tl = Vec::new();
