@@ -111,3 +111,33 @@ fn sample_detections_with_pegasus_indicators() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ioc/data/pegasus.stix2"),
     );
 }
+
+/// Indicators that match nothing on the sample: exit 0, an empty alerts.json, and an
+/// alerts_timeline.csv that still holds its header (an empty file reads as a failed write).
+#[test]
+fn clean_run_writes_empty_alert_files_with_headers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("nothing.stix2");
+    std::fs::write(
+        &bundle,
+        r#"{"type": "bundle", "id": "bundle--0", "objects": [
+ {"type": "indicator", "spec_version": "2.1", "id": "indicator--0",
+  "pattern": "[domain-name:value='never-seen.invalid']", "pattern_type": "stix"}]}"#,
+    )
+    .unwrap();
+    let out = tmp.path().join("results");
+    tracehound()
+        .args(["ios", "check-backup", "--iocs"])
+        .arg(&bundle)
+        .args(["--module", "sms", "--output"])
+        .arg(&out)
+        .arg(sample())
+        .assert()
+        .code(0);
+    assert_eq!(read_json(&out.join("alerts.json")), serde_json::json!([]));
+    let csv = std::fs::read_to_string(out.join("alerts_timeline.csv")).unwrap();
+    assert_eq!(
+        csv,
+        "\"Event Time\",\"Module\",\"Message\",\"Event\",\"Level\"\n"
+    );
+}

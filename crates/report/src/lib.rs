@@ -35,4 +35,4 @@ pub mod writers;
 pub use info::{FileHash, IndicatorSourceInfo, ModuleInfo, RunInfo, ShortUrlExpansion};
 pub use output::{OutputDir, OutputError};
 pub use timesketch::{TimelineFormat, WriteOptions};
-pub use writers::{write_results, write_results_with, write_staged};
+pub use writers::write_staged;

@@ -37,7 +37,7 @@ pub enum TimelineFormat {
     Both,
 }
 
-/// Choices for [`crate::write_results_with`].
+/// Choices for [`crate::write_staged`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WriteOptions {
     /// Timeline file(s).

@@ -57,30 +57,8 @@ fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
         .from_writer(w)
 }
 
-/// Writes the whole results folder and moves it into place. Returns the folder's path.
-pub fn write_results(
-    out: OutputDir,
-    reports: &[ModuleReport],
-    info: &RunInfo,
-    log: &str,
-) -> Result<std::path::PathBuf, OutputError> {
-    write_results_with(out, reports, info, log, &WriteOptions::default())
-}
-
-/// [`write_results`] with options (the timeline format).
-pub fn write_results_with(
-    out: OutputDir,
-    reports: &[ModuleReport],
-    info: &RunInfo,
-    log: &str,
-    opts: &WriteOptions,
-) -> Result<std::path::PathBuf, OutputError> {
-    write_staged(&out, reports, info, log, opts)?;
-    out.commit()
-}
-
-/// Writes every results file into `out`'s staging folder; [`OutputDir::commit`] then moves it
-/// into place (callers that must guard the move, e.g. against Ctrl-C, call the two apart).
+/// Writes every results file into `out`'s staging folder; the caller then moves it into place
+/// with [`OutputDir::commit`] (guarding the move against Ctrl-C).
 pub fn write_staged(
     out: &OutputDir,
     reports: &[ModuleReport],
@@ -131,6 +109,10 @@ pub fn write_alerts(out: &OutputDir, reports: &[ModuleReport]) -> Result<(), Out
             (&x.time, x.module, x.message, &x.event).cmp(&(&y.time, y.module, y.message, &y.event))
         });
         let mut csv = csv_writer(w);
+        if rows.is_empty() {
+            // The header alone: a clean run's file still says what it would hold.
+            csv.write_record(["Event Time", "Module", "Message", "Event", "Level"])?;
+        }
         for row in rows {
             csv.serialize(row).map_err(io::Error::other)?;
         }
