@@ -165,11 +165,19 @@ fn expands_short_links_and_alerts_on_indicator_targets() {
     backup(&tmp.path().join("backup"), &TEXTS);
     let out = tmp.path().join("out");
     let started = std::time::Instant::now();
+    let html = tmp.path().join("report.html");
+    let html_arg = html.display().to_string();
     let o = run(
         tmp.path(),
         &out,
         srv.port,
-        &["--resolve-short-urls", "--resolve-short-urls-timeout", "1"],
+        &[
+            "--resolve-short-urls",
+            "--resolve-short-urls-timeout",
+            "1",
+            "--report",
+            &html_arg,
+        ],
     );
     let elapsed = started.elapsed();
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -239,6 +247,14 @@ fn expands_short_links_and_alerts_on_indicator_targets() {
     );
     assert!(!text.contains("example.org/page"), "{text}");
     assert_eq!(info["detections"]["CRITICAL"], 2, "{info}");
+    // The report says the run went online, and for what.
+    let report = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        report.contains(
+            "online for --resolve-short-urls: 3 of 5 shortened links expanded, 6 URLs contacted"
+        ),
+        "network line missing from the report"
+    );
 }
 
 #[test]
@@ -273,8 +289,12 @@ fn without_the_flag_nothing_is_contacted() {
     let tmp = tempfile::tempdir().unwrap();
     backup(&tmp.path().join("backup"), &TEXTS);
     let out = tmp.path().join("out");
-    let o = run(tmp.path(), &out, srv.port, &[]);
+    let html = tmp.path().join("report.html");
+    let html_arg = html.display().to_string();
+    let o = run(tmp.path(), &out, srv.port, &["--report", &html_arg]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let report = std::fs::read_to_string(&html).unwrap();
+    assert!(report.contains("offline (no network access)"));
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(srv.conns.load(Ordering::SeqCst), 0);
     let info = read_json(&out.join("info.json"));

@@ -226,6 +226,20 @@ fn run_view(info: &Value) -> RunView {
             })
             .collect()
     };
+    let network = if mvt {
+        String::new()
+    } else {
+        let short = info.get("short_urls").and_then(Value::as_array);
+        crate::html::model::network_line(short.map(|s| {
+            let expanded = s.iter().filter(|e| e["expanded_url"].is_string()).count();
+            let contacted = s
+                .iter()
+                .filter_map(|e| e["contacted"].as_array())
+                .map(Vec::len)
+                .sum();
+            (expanded, s.len(), contacted)
+        }))
+    };
     RunView {
         tool,
         command,
@@ -238,6 +252,7 @@ fn run_view(info: &Value) -> RunView {
         target: str_of(info, "target_path"),
         acquisition: str_of(info, "acquisition"),
         indicators,
+        network,
         layout_note: mvt.then(|| {
             "These results were written by MVT, which does not record which modules ran, found \
              nothing to read or failed: only the modules that produced records are known."

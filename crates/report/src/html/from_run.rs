@@ -106,6 +106,11 @@ fn run_view(info: &RunInfo) -> RunView {
             })
             .collect(),
         layout_note: None,
+        network: crate::html::model::network_line(info.short_urls.as_ref().map(|s| {
+            let expanded = s.iter().filter(|e| e.expanded_url.is_some()).count();
+            let contacted = s.iter().map(|e| e.contacted.len()).sum();
+            (expanded, s.len(), contacted)
+        })),
     }
 }
 

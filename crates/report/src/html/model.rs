@@ -73,6 +73,20 @@ pub struct RunView {
     pub indicators: Vec<IndicatorFileView>,
     /// Said when the results are in MVT's layout (no per-module status).
     pub layout_note: Option<String>,
+    /// Whether the run went online (`--resolve-short-urls`), and what for; empty when unknown.
+    pub network: String,
+}
+
+/// The network line of a run: offline, or how many shortened links were expanded online
+/// (from `(expanded, links, URLs contacted)`).
+pub fn network_line(short_urls: Option<(usize, usize, usize)>) -> String {
+    match short_urls {
+        None => "offline (no network access)".to_string(),
+        Some((expanded, links, contacted)) => format!(
+            "online for --resolve-short-urls: {expanded} of {links} shortened links expanded, \
+             {contacted} URLs contacted (listed in info.json)"
+        ),
+    }
 }
 
 /// One indicator file.

@@ -23,6 +23,7 @@ impl Section for About<'_> {
                     ("Started", run.started.as_str()),
                     ("Finished", run.finished.as_str()),
                     ("Command", run.command.as_str()),
+                    ("Network", run.network.as_str()),
                 ] {
                     if !v.is_empty() {
                         h.el("tr", &[], |h| {
