@@ -76,3 +76,72 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// An alert's identity when compared with MVT's: module, level and the indicator matched.
+fn alert_key(a: &serde_json::Value) -> (String, String, serde_json::Value) {
+    let ioc = &a["matched_indicator"];
+    let ioc_key = if ioc.is_null() {
+        serde_json::Value::Null
+    } else {
+        serde_json::json!([
+            ioc["value"],
+            ioc["type"],
+            ioc["name"],
+            ioc["stix2_file_name"]
+        ])
+    };
+    (
+        a["module"].as_str().unwrap_or_default().to_string(),
+        a["level"].as_str().unwrap_or_default().to_string(),
+        ioc_key,
+    )
+}
+
+/// Whether `ours` is the record `theirs` (MVT's): every field MVT wrote is ours with the same
+/// value, nested ones alike; numbers compare as numbers, and MVT-form times to the second
+/// (MVT truncates some sub-second times).
+pub fn same_event(ours: &serde_json::Value, theirs: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (ours, theirs) {
+        (Value::Object(o), Value::Object(t)) => t
+            .iter()
+            .all(|(k, v)| o.get(k).is_some_and(|mine| same_event(mine, v))),
+        (Value::Array(o), Value::Array(t)) => {
+            o.len() == t.len() && o.iter().zip(t).all(|(a, b)| same_event(a, b))
+        }
+        (Value::String(a), Value::String(b)) if a.len() == 26 && b.len() == 26 => {
+            a.get(..19) == b.get(..19)
+        }
+        (a, b) => a == b || a.as_f64().is_some() && a.as_f64() == b.as_f64(),
+    }
+}
+
+/// Asserts that our alerts are MVT's: each of theirs raised by us (same module, level,
+/// indicator and record), and none besides.
+pub fn assert_alerts_match_mvt(ours: &serde_json::Value, theirs: &[serde_json::Value]) {
+    let ours = ours.as_array().expect("alerts.json is an array");
+    let same = |o: &serde_json::Value, t: &serde_json::Value| {
+        alert_key(o) == alert_key(t) && same_event(&o["event"], &t["event"])
+    };
+    let missing: Vec<String> = theirs
+        .iter()
+        .filter(|t| !ours.iter().any(|o| same(o, t)))
+        .map(|t| format!("{:?}: {}", alert_key(t), t["message"]))
+        .collect();
+    let extra: Vec<String> = ours
+        .iter()
+        .filter(|o| !theirs.iter().any(|t| same(o, t)))
+        .map(|o| format!("{:?}: {}", alert_key(o), o["message"]))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "MVT alerts we do not raise:\n{}",
+        missing.join("\n")
+    );
+    assert!(
+        extra.is_empty(),
+        "alerts MVT does not raise:\n{}",
+        extra.join("\n")
+    );
+    assert_eq!(ours.len(), theirs.len());
+}
