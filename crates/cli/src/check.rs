@@ -192,9 +192,10 @@ pub fn run_check<E: ?Sized + Sync>(
 
 /// Creates the staging folder for `dest`; Ctrl-C removes it until [`commit`].
 pub fn create_output(ui: &Ui, dest: &Path, force: bool) -> Result<OutputDir> {
-    let out = OutputDir::create(dest, force)?;
-    ui.interrupt().remove_on_interrupt(out.staging());
-    Ok(out)
+    // Registered first: a Ctrl-C just after the folder is made must find it.
+    let staging = OutputDir::staging_for(dest);
+    ui.interrupt().remove_on_interrupt(&staging);
+    Ok(OutputDir::create(dest, force).inspect_err(|_| ui.interrupt().keep(&staging))?)
 }
 
 /// Moves a written results folder into place. Ctrl-C waits meanwhile, so it never removes

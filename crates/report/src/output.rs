@@ -46,16 +46,10 @@ impl OutputDir {
     /// `force` is false, so nothing is computed in vain.
     pub fn create(dest: &Path, force: bool) -> Result<OutputDir, OutputError> {
         check_dest(dest, force)?;
-        let parent = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "results".into());
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        let staging = Self::staging_for(dest);
+        if let Some(parent) = staging.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
@@ -66,6 +60,21 @@ impl OutputDir {
             force,
             committed: false,
         })
+    }
+
+    /// The staging folder [`OutputDir::create`] makes for `dest` in this process: a hidden
+    /// sibling, `.<name>.partial-<pid>` (known beforehand, so it can be registered for
+    /// clean-up before it exists).
+    pub fn staging_for(dest: &Path) -> PathBuf {
+        let parent = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "results".into());
+        parent.join(format!(".{name}.partial-{}", std::process::id()))
     }
 
     /// The destination folder.

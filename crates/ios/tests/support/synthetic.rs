@@ -6,6 +6,11 @@
 //! declares it) or `#[path = "support/synthetic.rs"] mod synthetic;`.
 #![allow(dead_code)] // each test binary uses part of it
 
+#[path = "outputs.rs"]
+mod outputs;
+#[allow(unused_imports)] // each test binary uses part of it
+pub use outputs::{observables, records_json, timeline_events as timeline};
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tracehound_core::module::ModuleContext;
@@ -179,22 +184,6 @@ pub fn run(slug: &str, backup: &IosBackup) -> Result<ModuleOutput, ModuleError> 
     module.run(backup as &dyn IosSource, &ModuleContext::empty())
 }
 
-/// A module's records as JSON.
-pub fn records_json(out: &ModuleOutput) -> serde_json::Value {
-    let mut buf = Vec::new();
-    out.records.write_json(&mut buf).unwrap();
-    serde_json::from_slice(&buf).unwrap()
-}
-
-/// Every timeline event of a module's records, in record order.
-pub fn timeline(out: &ModuleOutput) -> Vec<tracehound_core::TimelineEvent> {
-    let mut events = Vec::new();
-    for i in 0..out.records.len() {
-        out.records.timeline(i, &mut events);
-    }
-    events
-}
-
 /// Times, mode, owner and size of an `MBFile` metadata blob.
 #[derive(Clone, Copy, Debug)]
 pub struct MbMeta {
@@ -269,17 +258,4 @@ pub fn xml_plist(v: &plist::Value) -> Vec<u8> {
     let mut out = Vec::new();
     v.to_writer_xml(&mut out).unwrap();
     out
-}
-
-/// The observables of record `i`, as `(variant, value)`: `("Process", "bh")`.
-pub fn observables(out: &ModuleOutput, i: usize) -> Vec<(String, String)> {
-    let mut obs = Vec::new();
-    out.records.observables(i, &mut obs);
-    obs.iter()
-        .map(|o| {
-            let kind = format!("{o:?}");
-            let kind = kind.split('(').next().unwrap_or_default().to_string();
-            (kind, o.value().to_string())
-        })
-        .collect()
 }

@@ -3,10 +3,14 @@
 //! Include with `#[path = "support/sysdiagnose.rs"] mod sysdiagnose;`.
 #![allow(dead_code)] // each test binary uses part of it
 
+#[path = "outputs.rs"]
+mod outputs;
+#[allow(unused_imports)] // each test binary uses part of it
+pub use outputs::{alerts, observables, records_json, timeline};
+
 use flate2::write::GzEncoder;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tracehound_core::module::ModuleContext;
 use tracehound_core::{ModuleError, ModuleOutput};
 use tracehound_evidence::{IosSource, IosSysdiagnose};
 use tracehound_ios::sysdiagnose::MODULES;
@@ -89,58 +93,9 @@ impl Drop for SyntheticSysdiagnose {
     }
 }
 
-/// Runs the sysdiagnose module `slug` on `ev`.
+/// Runs the module `slug` on `ev`.
 pub fn run(slug: &str, ev: &(dyn IosSource + 'static)) -> Result<ModuleOutput, ModuleError> {
-    let module = MODULES
-        .iter()
-        .find(|m| m.meta().slug == slug)
-        .unwrap_or_else(|| panic!("module {slug} is not registered"));
-    module.run(ev, &ModuleContext::empty())
-}
-
-/// A module's records as JSON.
-pub fn records_json(out: &ModuleOutput) -> serde_json::Value {
-    let mut buf = Vec::new();
-    out.records.write_json(&mut buf).unwrap();
-    serde_json::from_slice(&buf).unwrap()
-}
-
-/// Every timeline event, as `"<time> <event> <description>"`.
-pub fn timeline(out: &ModuleOutput) -> Vec<String> {
-    let mut events = Vec::new();
-    for i in 0..out.records.len() {
-        out.records.timeline(i, &mut events);
-    }
-    events
-        .iter()
-        .map(|e| {
-            let t = e.timestamp.map_or("-".into(), |t| t.to_mvt_string());
-            format!("{t} {} {}", e.event, e.description)
-        })
-        .collect()
-}
-
-/// The alerts as `(level, record, message)`.
-pub fn alerts(out: &ModuleOutput) -> Vec<(String, Option<usize>, String)> {
-    out.alerts
-        .iter()
-        .map(|a| (a.level.as_str().to_string(), a.record, a.message.clone()))
-        .collect()
-}
-
-/// The observables of record `i`, as `(variant, value)`.
-pub fn observables(out: &ModuleOutput, i: usize) -> Vec<(String, String)> {
-    let mut obs = Vec::new();
-    out.records.observables(i, &mut obs);
-    obs.iter()
-        .map(|o| {
-            let kind = format!("{o:?}");
-            (
-                kind.split('(').next().unwrap_or_default().to_string(),
-                o.value().to_string(),
-            )
-        })
-        .collect()
+    outputs::run_in(MODULES, slug, ev)
 }
 
 // ---- Artefacts with known contents. ----
