@@ -3,6 +3,8 @@
 //! Include with `#[path = "support/sysdiagnose.rs"] mod sysdiagnose;`.
 #![allow(dead_code)] // each test binary uses part of it
 
+// Some tests include two of the support files; each brings its own copy.
+#[allow(clippy::duplicate_mod)]
 #[path = "outputs.rs"]
 mod outputs;
 #[allow(unused_imports)] // each test binary uses part of it
