@@ -134,3 +134,49 @@ cases! {
     iosfs_shutdown_line_64mib => "iosfs-shutdown-line-64mib",
     iosfs_shutdown_line_2gib => "iosfs-shutdown-line-2gib",
 }
+
+/// A bundle of a million domain indicators (about 230 MB, `hostile::stix`) loads within the
+/// same address-space limit, every indicator counted, and the check runs to its end.
+#[test]
+fn million_indicator_bundle_loads_in_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("stix-million.stix2");
+    hostile::stix::million_indicators(&bundle).unwrap();
+    let out = tmp.path().join("results");
+    let kib = hostile::MEMORY_LIMIT / 1024;
+    let started = std::time::Instant::now();
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_tracehound"))
+        .args(["ios", "check-backup", "--module", "sms", "--iocs"])
+        .arg(&bundle)
+        .arg("--output")
+        .arg(&out)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/sample-backup"))
+        .env_remove("TRACEHOUND_IOCS")
+        .env("NO_COLOR", "1")
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprintln!("million indicators: {:?}\n{text}", started.elapsed());
+    assert!(!text.contains("panicked"), "{text}");
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    let info = common::read_json(&out.join("info.json"));
+    let source = &info["indicators"][0];
+    assert_eq!(
+        source["counts"]["domains"],
+        hostile::stix::MILLION,
+        "{source}"
+    );
+    assert_eq!(
+        source["malware"],
+        serde_json::json!(["Million", "Listed"]),
+        "{source}"
+    );
+}

@@ -15,6 +15,7 @@ mod archives;
 mod backup;
 mod plists;
 mod sqlite;
+pub mod stix;
 
 use std::fs;
 use std::io;
@@ -79,6 +80,14 @@ pub fn generate(dir: &Path) -> io::Result<Vec<Case>> {
             c.says
         ));
     }
+    stix::million_indicators(&dir.join("stix-million.stix2"))?;
+    expected.push_str(&format!(
+        "stix-million.stix2\n  an indicator bundle of {} domain indicators, a report listing \
+         two thirds of them\n  tracehound ios check-backup --iocs stix-million.stix2 \
+         fixtures/sample-backup\n  loads: every indicator counted, within the same memory \
+         limit\n\n",
+        stix::MILLION
+    ));
     fs::write(dir.join("EXPECTED.txt"), expected)?;
     Ok(cases)
 }
