@@ -2,7 +2,8 @@
 //! zip, a bugreport zip, or the tar inside an `adb backup`; and the acquisitions nested in an
 //! androidqf one (`bugreport.zip`, `backup.ab`), opened lazily, in memory.
 
-use std::collections::BTreeSet;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use tracehound_core::{AcquisitionKind, InputFile, Timestamp};
@@ -32,6 +33,13 @@ pub trait AndroidSource: Sync {
     fn read(&self, entry: &FoundEntry) -> Result<Vec<u8>, EvidenceError>;
     /// Every file read so far, nested acquisitions included.
     fn inputs(&self) -> Vec<InputFile>;
+    /// SHA-256 (hex) of the bytes read for the input at `path` (an [`InputFile::path`] of
+    /// [`AndroidSource::inputs`]), hashed as it was read: an entry of a zip or of a nested
+    /// acquisition as well as a file of a folder.
+    fn input_sha256(&self, path: &str) -> Option<String> {
+        let _ = path;
+        None
+    }
     /// Entries refused while listing (links, traversal names, duplicates…).
     fn warnings(&self) -> Vec<String>;
     /// The bugreport: this acquisition itself when it is one, the `bugreport.zip` inside an
@@ -64,6 +72,8 @@ pub struct AndroidAcquisition {
     /// Prefix for [`InputFile::path`] (`bugreport.zip!/` for a nested acquisition).
     label: String,
     reads: Mutex<BTreeSet<InputFile>>,
+    /// SHA-256 of each file read, by [`InputFile::path`].
+    hashes: Mutex<BTreeMap<String, String>>,
     bugreport: Nested,
     backup: Nested,
     decoder: Option<Arc<dyn BackupDecoder>>,
@@ -78,6 +88,7 @@ impl AndroidAcquisition {
             root: root.into(),
             label: String::new(),
             reads: Mutex::new(BTreeSet::new()),
+            hashes: Mutex::new(BTreeMap::new()),
             bugreport: OnceLock::new(),
             backup: OnceLock::new(),
             decoder: None,
@@ -183,13 +194,31 @@ impl AndroidSource for AndroidAcquisition {
     fn read(&self, entry: &FoundEntry) -> Result<Vec<u8>, EvidenceError> {
         let full = format!("{}{}", self.root, entry.path);
         let data = self.tree.read(&full)?;
+        let path = format!("{}{full}", self.label);
+        let sha256 = hex::encode(Sha256::digest(&data));
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.entry(path.clone()).or_insert(sha256);
+        }
         if let Ok(mut reads) = self.reads.lock() {
             reads.insert(InputFile {
-                path: format!("{}{full}", self.label),
+                path,
                 artifact: Some(entry.path.clone()),
             });
         }
         Ok(data)
+    }
+
+    fn input_sha256(&self, path: &str) -> Option<String> {
+        if let Some(h) = self.hashes.lock().ok()?.get(path) {
+            return Some(h.clone());
+        }
+        [&self.bugreport, &self.backup]
+            .into_iter()
+            .filter_map(|cell| match cell.get() {
+                Some(Ok(Some(n))) => n.input_sha256(path),
+                _ => None,
+            })
+            .next()
     }
 
     fn inputs(&self) -> Vec<InputFile> {

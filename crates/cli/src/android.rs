@@ -123,11 +123,11 @@ pub fn androidqf_modules() -> Vec<&'static AndroidModule> {
         .collect()
 }
 
-/// An opened Android acquisition.
-struct AndroidTarget {
-    path: PathBuf,
-    kind: &'static str,
-    acquisition: AndroidAcquisition,
+/// An opened Android acquisition (androidqf, bugreport, adb backup or intrusion logs).
+pub(crate) struct AndroidTarget {
+    pub(crate) path: PathBuf,
+    pub(crate) kind: &'static str,
+    pub(crate) acquisition: AndroidAcquisition,
 }
 
 impl Target<dyn AndroidSource> for AndroidTarget {
@@ -142,6 +142,10 @@ impl Target<dyn AndroidSource> for AndroidTarget {
     }
     fn inputs(&self) -> Vec<tracehound_core::InputFile> {
         self.acquisition.inputs()
+    }
+    fn sha256(&self, input: &tracehound_core::InputFile) -> Option<String> {
+        // Hashed as read: zip entries and nested acquisitions' files too.
+        self.acquisition.input_sha256(&input.path)
     }
 }
 

@@ -2,13 +2,14 @@
 //! password handling of the `backup.ab` inside an androidqf acquisition. Opening and decoding
 //! are in `tracehound_android`; this only wires them to the generic check flow.
 
-use crate::check::{self, Outcome, Target};
+use crate::android::AndroidTarget;
+use crate::check::{self, Outcome};
 use crate::cli::CheckOpts;
 use crate::ios_crypto::UnlockOpts;
 use crate::password::backup_password;
 use crate::ui::{Tone, Ui};
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use tracehound_android::backup::{ab, ab_needs_password, open_backup, AbDecoder};
 use tracehound_android::bugreport::open_bugreport;
@@ -17,28 +18,6 @@ use tracehound_android::{
     AndroidAcquisition, AndroidSource, BACKUP_MODULES, BUGREPORT_MODULES, INTRUSION_LOGS_MODULES,
 };
 use tracehound_evidence::archive::Limits;
-
-/// An opened Android acquisition.
-struct Opened {
-    path: PathBuf,
-    kind: &'static str,
-    acquisition: AndroidAcquisition,
-}
-
-impl Target<dyn AndroidSource> for Opened {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-    fn acquisition(&self) -> &'static str {
-        self.kind
-    }
-    fn evidence(&self) -> &(dyn AndroidSource + 'static) {
-        &self.acquisition
-    }
-    fn inputs(&self) -> Vec<tracehound_core::InputFile> {
-        self.acquisition.inputs()
-    }
-}
 
 fn refusals(ui: &Ui, acq: &AndroidAcquisition) {
     for w in acq.warnings() {
@@ -62,7 +41,7 @@ pub fn check_bugreport(ui: &Ui, opts: &CheckOpts, path: &Path) -> Result<Outcome
                  device's (check the original zip to keep them)",
             );
         }
-        Ok(Box::new(Opened {
+        Ok(Box::new(AndroidTarget {
             path: path.to_path_buf(),
             kind: "android_bugreport",
             acquisition,
@@ -97,7 +76,7 @@ pub fn check_backup(
         };
         let acquisition = open_backup(path, &decoder, Limits::default())?;
         refusals(ui, &acquisition);
-        Ok(Box::new(Opened {
+        Ok(Box::new(AndroidTarget {
             path: path.to_path_buf(),
             kind: "android_backup",
             acquisition,
@@ -111,7 +90,7 @@ pub fn check_intrusion_logs(ui: &Ui, opts: &CheckOpts, path: &Path) -> Result<Ou
         let acquisition = open_intrusion_logs(path, Limits::default())
             .with_context(|| format!("opening {} as intrusion logs", path.display()))?;
         refusals(ui, &acquisition);
-        Ok(Box::new(Opened {
+        Ok(Box::new(AndroidTarget {
             path: path.to_path_buf(),
             kind: "android_intrusion_logs",
             acquisition,

@@ -94,7 +94,7 @@ pub fn list_modules<E: ?Sized>(modules: &[&dyn Module<E>]) {
 }
 
 /// An opened acquisition, as a check needs it.
-pub trait Target<E: ?Sized> {
+pub trait Target<E: ?Sized>: Sync {
     /// The path given.
     fn path(&self) -> &Path;
     /// Acquisition kind, as named in `info.json`.
@@ -151,9 +151,7 @@ pub fn run_check<E: ?Sized + Sync>(
         crate::short_urls::resolve(ui, &mut reports, &matcher, &settings)
     });
 
-    let hashes = opts
-        .hashes
-        .then(|| hash_inputs(target.as_ref(), &target.inputs()));
+    let hashes = (!opts.no_hashes).then(|| hash_inputs(target.as_ref(), &target.inputs()));
     let module_infos: Vec<ModuleInfo> = reports.iter().map(ModuleInfo::from_report).collect();
     let info = RunInfo {
         tool: "tracehound",
@@ -266,8 +264,9 @@ fn hash_inputs<E: ?Sized>(
     target: &dyn Target<E>,
     inputs: &[tracehound_core::InputFile],
 ) -> Vec<FileHash> {
+    use rayon::prelude::*;
     let mut out: Vec<FileHash> = inputs
-        .iter()
+        .par_iter()
         .map(|i| FileHash {
             path: i.path.clone(),
             artifact: i.artifact.clone(),

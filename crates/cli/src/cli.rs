@@ -160,9 +160,15 @@ pub struct CheckOpts {
     /// List the available modules and exit.
     #[arg(long)]
     pub list_modules: bool,
-    /// Record the SHA-256 of every input file read in info.json.
-    #[arg(long)]
+    /// Record the SHA-256 of every input file read in info.json (the default; kept for MVT
+    /// users' habits).
+    #[arg(long, hide = true, overrides_with = "no_hashes")]
     pub hashes: bool,
+    /// Do not record the SHA-256 of the input files read (info.json then says so). Every run
+    /// records them otherwise: an archive's entries and nested acquisitions' files are hashed
+    /// as read, other files after the checks.
+    #[arg(long, overrides_with = "hashes")]
+    pub no_hashes: bool,
     /// Replace an existing, non-empty output folder.
     #[arg(long)]
     pub force: bool,

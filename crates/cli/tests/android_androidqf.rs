@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use predicates::prelude::*;
+use sha2::Digest;
 use std::io::Write;
 use std::path::Path;
 
@@ -64,6 +65,27 @@ fn check_recognises_the_zip_and_does_as_well_as_mvt() {
     let ours = read_json(&out.join("aqf_get_prop.json"));
     let theirs = read_json(&shared().join("fixtures/mvt/expected/androidqf_zip/aqf_get_prop.json"));
     assert_eq!(ours, theirs);
+    // Without asking, info.json holds the SHA-256 of the zip entry read, as read.
+    let entry = {
+        use std::io::Read;
+        let f = std::fs::File::open(shared().join("fixtures/mvt/androidqf.zip")).unwrap();
+        let mut z = zip::ZipArchive::new(f).unwrap();
+        let mut bytes = Vec::new();
+        z.by_name("androidqfzip/getprop.txt")
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        bytes
+    };
+    let info = read_json(&out.join("info.json"));
+    assert_eq!(
+        info["hashes"],
+        serde_json::json!([{
+            "path": "androidqfzip/getprop.txt",
+            "artifact": "getprop.txt",
+            "sha256": hex::encode(sha2::Sha256::digest(&entry)),
+        }])
+    );
     assert_alerts_match_mvt(&read_json(&out.join("alerts.json")), &[]);
 }
 

@@ -141,3 +141,32 @@ fn clean_run_writes_empty_alert_files_with_headers() {
         "\"Event Time\",\"Module\",\"Message\",\"Event\",\"Level\"\n"
     );
 }
+
+/// Every run records the SHA-256 of the files it read, matching the files on disk;
+/// `--no-hashes` leaves them out.
+#[test]
+fn input_hashes_are_recorded_unless_declined() {
+    use sha2::{Digest, Sha256};
+    let (_tmp, out) = run(&test_stix());
+    let info = read_json(&out.join("info.json"));
+    let hashes = info["hashes"].as_array().expect("hashes by default");
+    assert!(
+        hashes.iter().any(|h| h["path"] == "Manifest.db"),
+        "{hashes:?}"
+    );
+    for h in hashes {
+        let bytes = std::fs::read(sample().join(h["path"].as_str().unwrap())).unwrap();
+        assert_eq!(h["sha256"], hex::encode(Sha256::digest(&bytes)), "{h}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results");
+    tracehound()
+        .args(["ios", "check-backup", "--no-hashes", "--iocs"])
+        .arg(test_stix())
+        .arg("--output")
+        .arg(&out)
+        .arg(sample())
+        .assert()
+        .code(1);
+    assert!(read_json(&out.join("info.json")).get("hashes").is_none());
+}

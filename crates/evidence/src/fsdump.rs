@@ -24,7 +24,6 @@ use crate::ios::{Artifact, FoundFile, FsEntry, IosSource};
 use crate::rooted::RootedTree;
 use crate::sqlite::Db;
 use crate::EvidenceError;
-use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -136,8 +135,7 @@ impl IosFsDump {
 
     /// SHA-256 (hex) of the file at `path` (as in [`FoundFile::path`]), read from the dump.
     pub fn sha256(&self, path: &str) -> Result<String, EvidenceError> {
-        let bytes = self.files.tree.read(path)?;
-        Ok(hex::encode(Sha256::digest(&bytes)))
+        self.files.sha256(path)
     }
 
     /// The device path of a tree path under the root.

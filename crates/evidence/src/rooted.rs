@@ -1,12 +1,14 @@
 //! The reading side shared by the tree-backed iOS acquisitions (filesystem dumps and
 //! sysdiagnoses): a [`Tree`] with the root the acquisition starts at, reads held to that root,
-//! databases opened with the `-wal` beside them, and every file read recorded for `info.json`.
+//! databases opened with the `-wal` beside them, and every file read recorded for `info.json`
+//! with its SHA-256, hashed as read (an archive is not read a second time to hash it).
 
 use crate::archive::Tree;
 use crate::ios::FoundFile;
 use crate::sqlite::Db;
 use crate::EvidenceError;
-use std::collections::BTreeSet;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use tracehound_core::InputFile;
 
@@ -18,6 +20,8 @@ pub(crate) struct RootedTree {
     /// What the acquisition is called in errors ("dump", "sysdiagnose").
     what: &'static str,
     reads: Mutex<BTreeSet<InputFile>>,
+    /// SHA-256 of each file read, by tree path.
+    hashes: Mutex<BTreeMap<String, String>>,
 }
 
 impl RootedTree {
@@ -27,6 +31,7 @@ impl RootedTree {
             root,
             what,
             reads: Mutex::new(BTreeSet::new()),
+            hashes: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -34,7 +39,7 @@ impl RootedTree {
     pub(crate) fn read(&self, file: &FoundFile) -> Result<Vec<u8>, EvidenceError> {
         self.check_path(&file.path)?;
         let bytes = self.tree.read(&file.path)?;
-        self.record_read(&file.path, &file.relative_path);
+        self.record_read(&file.path, &file.relative_path, &bytes);
         Ok(bytes)
     }
 
@@ -45,7 +50,7 @@ impl RootedTree {
         let wal = match self.tree.get(&wal_path) {
             Some(e) if !e.is_dir && e.size > 0 => {
                 let wal = self.tree.read(&wal_path)?;
-                self.record_read(&wal_path, &format!("{}-wal", file.relative_path));
+                self.record_read(&wal_path, &format!("{}-wal", file.relative_path), &wal);
                 Some(wal)
             }
             _ => None,
@@ -61,7 +66,19 @@ impl RootedTree {
             .unwrap_or_default()
     }
 
-    fn record_read(&self, path: &str, artifact: &str) {
+    /// SHA-256 (hex) of the file at tree path `path`: as it was read, else read now.
+    pub(crate) fn sha256(&self, path: &str) -> Result<String, EvidenceError> {
+        if let Some(h) = self.hashes.lock().ok().and_then(|h| h.get(path).cloned()) {
+            return Ok(h);
+        }
+        Ok(hex::encode(Sha256::digest(self.tree.read(path)?)))
+    }
+
+    fn record_read(&self, path: &str, artifact: &str, bytes: &[u8]) {
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        if let Ok(mut h) = self.hashes.lock() {
+            h.entry(path.to_string()).or_insert(sha256);
+        }
         if let Ok(mut r) = self.reads.lock() {
             r.insert(InputFile {
                 path: path.to_string(),

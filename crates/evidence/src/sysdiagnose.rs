@@ -20,7 +20,6 @@ use crate::ios::{Artifact, FoundFile, FsEntry, IosSource};
 use crate::rooted::RootedTree;
 use crate::sqlite::Db;
 use crate::EvidenceError;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -135,8 +134,7 @@ impl IosSysdiagnose {
 
     /// SHA-256 (hex) of the file at `path` (as in [`FoundFile::path`]).
     pub fn sha256(&self, path: &str) -> Result<String, EvidenceError> {
-        let bytes = self.files.tree.read(path)?;
-        Ok(hex::encode(Sha256::digest(&bytes)))
+        self.files.sha256(path)
     }
 
     fn entries(&self) -> &[TreeEntry] {
