@@ -12,9 +12,10 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use tracehound_core::Timestamp;
 use tracehound_ioc::IndicatorMatcher;
+use tracehound_report::info::sha256_file;
 use tracehound_report::recheck::{write_recheck, OriginalRun, RecheckInfo};
 use tracehound_report::stored::{fields, recheck_all, ResultsFolder};
-use tracehound_report::{ModuleInfo, RunInfo};
+use tracehound_report::{FileHash, ModuleInfo, RunInfo};
 
 /// Options of `check-iocs`.
 #[derive(Debug, Args)]
@@ -139,6 +140,7 @@ fn recheck(ui: &Ui, args: &CheckIocsArgs, dir: &Path) -> Result<Outcome> {
         detections: RunInfo::count_detections(&module_infos),
         modules: module_infos,
         skipped: folder.skipped.clone(),
+        hashes: hash_read(dir, files.iter().map(|(m, p)| (p.clone(), m.meta.slug))),
     };
     let written = match out {
         Some(out) => {
@@ -183,4 +185,25 @@ fn describe(ui: &Ui, dir: &Path, original: &OriginalRun, folder: &ResultsFolder)
             &format!("Skipped: {}", sanitize::for_terminal(s)),
         );
     }
+}
+
+/// SHA-256 of the folder's files this re-check read: its `info.json` and the module files.
+fn hash_read(dir: &Path, files: impl Iterator<Item = (PathBuf, &'static str)>) -> Vec<FileHash> {
+    use rayon::prelude::*;
+    let info = dir.join("info.json");
+    let mut read: Vec<(PathBuf, Option<String>)> =
+        files.map(|(p, slug)| (p, Some(slug.to_string()))).collect();
+    if info.is_file() {
+        read.push((info, None));
+    }
+    let mut out: Vec<FileHash> = read
+        .par_iter()
+        .map(|(p, artifact)| FileHash {
+            path: p.strip_prefix(dir).unwrap_or(p).display().to_string(),
+            artifact: artifact.clone(),
+            sha256: sha256_file(p).ok(),
+        })
+        .collect();
+    out.sort();
+    out
 }

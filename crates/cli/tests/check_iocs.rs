@@ -115,6 +115,18 @@ fn mvt_results_give_the_detections_mvt_got() {
         .find(|m| m["module"] == "manifest")
         .unwrap();
     assert_eq!(manifest["parse"]["ok"], 3721);
+    // The files read are hashed: info.json and the 12 module files, each as on disk.
+    let hashes = info["hashes"].as_array().unwrap();
+    assert_eq!(hashes.len(), 13, "{hashes:?}");
+    for h in hashes {
+        let file = mvt_expected("ios_backup").join(h["path"].as_str().unwrap());
+        let bytes = fs::read(&file).unwrap();
+        assert_eq!(
+            h["sha256"],
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            "{h}"
+        );
+    }
     assert_eq!(
         info["skipped"],
         serde_json::json!(["urls.json: MVT's list of URLs, not a module"])

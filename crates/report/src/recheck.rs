@@ -106,6 +106,8 @@ pub struct RecheckInfo {
     pub modules: Vec<ModuleInfo>,
     /// Files of the folder not re-checked, with why.
     pub skipped: Vec<String>,
+    /// SHA-256 of the files read (`info.json` and the module files re-checked).
+    pub hashes: Vec<crate::FileHash>,
     /// Alerts per level over all modules.
     pub detections: BTreeMap<&'static str, usize>,
 }
