@@ -125,9 +125,16 @@ pub fn decode_mbfile_fast<'a>(blob: &'a [u8]) -> Option<MbFile> {
     for i in 0..len.checked_mul(2)? {
         b.object(b.reference(at, i)?)?;
     }
+    // A number stored as anything but an integer (a real, say) is left to the general
+    // parser, which converts it, so both paths read it alike.
+    let odd = std::cell::Cell::new(false);
     let int = |k: &str| match b.get(root, k).and_then(resolve) {
         Some(Obj::Int(i)) => Some(i),
-        _ => None,
+        None => None,
+        Some(_) => {
+            odd.set(true);
+            None
+        }
     };
     let encryption_key = match b.get(root, "EncryptionKey").and_then(resolve) {
         Some(Obj::Data(d)) => Some(d.to_vec()),
@@ -137,7 +144,7 @@ pub fn decode_mbfile_fast<'a>(blob: &'a [u8]) -> Option<MbFile> {
         },
         _ => None,
     };
-    Some(MbFile {
+    let m = MbFile {
         size: int("Size"),
         mode: int("Mode"),
         user_id: int("UserID"),
@@ -146,7 +153,8 @@ pub fn decode_mbfile_fast<'a>(blob: &'a [u8]) -> Option<MbFile> {
         last_status_change: int("LastStatusChange"),
         protection_class: int("ProtectionClass"),
         encryption_key,
-    })
+    };
+    (!odd.get()).then_some(m)
 }
 
 /// `MBFile` through the general `plist` parser.

@@ -268,7 +268,14 @@ impl Serialize for RawRow {
 
 /// Column names of a prepared statement, shared by all its rows.
 pub fn column_names(stmt: &rusqlite::Statement<'_>) -> Arc<[String]> {
-    stmt.column_names().iter().map(|s| s.to_string()).collect()
+    // `Statement::column_names` panics on a name that is not UTF-8; `Db::from_bytes` refuses
+    // such schemas, and this never panics whatever gets through.
+    (0..stmt.column_count())
+        .map(|i| match stmt.column_name(i) {
+            Ok(n) => n.to_string(),
+            Err(_) => format!("column {i} (name not UTF-8)"),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -156,7 +156,8 @@ impl Db {
         let mut rows = stmt.query([]).map_err(err)?;
         while let Some(row) = rows.next().map_err(err)? {
             for i in 0..4 {
-                if let Ok(ValueRef::Text(t)) = row.get_ref(i) {
+                // The SQL may be stored as a blob: SQLite parses it all the same.
+                if let Ok(ValueRef::Text(t) | ValueRef::Blob(t)) = row.get_ref(i) {
                     if let Err(e) = std::str::from_utf8(t) {
                         return Err(SqliteError::Corrupt {
                             name: self.name.clone(),

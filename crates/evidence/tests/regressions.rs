@@ -186,6 +186,20 @@ fn mbfile_unreadable_key_falls_back_to_the_general_parser() {
     assert_eq!(decode_mbfile(&blob).unwrap(), general);
 }
 
+/// Found by the `mbfile` fuzz target: `LastStatusChange` pointing at a real number (not an
+/// integer). The general parser converts it (to 0 here), the fast reader skipped it, so the
+/// two paths disagreed. A number of another type now sends the blob to the general parser.
+#[test]
+fn mbfile_real_number_falls_back_to_the_general_parser() {
+    use tracehound_evidence::backup::{decode_mbfile, decode_mbfile_fast, decode_mbfile_general};
+    let blob = regression("mbfile-real-status-change.bplist");
+    assert_eq!(decode_mbfile_fast(&blob), None);
+    let general = decode_mbfile_general(&blob).unwrap();
+    assert_eq!(general.last_status_change, Some(0));
+    assert_eq!(general.last_modified, Some(1_610_658_375));
+    assert_eq!(decode_mbfile(&blob).unwrap(), general);
+}
+
 /// Every column name of every table, read the way modules read rows (`SELECT *`).
 fn all_column_names(db: &tracehound_evidence::Db) -> Vec<String> {
     let tables: Vec<String> = db
@@ -273,4 +287,34 @@ fn backup_hash_folder_link_is_refused() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// Found by the `wal_replay` fuzz target: a schema whose `CREATE TABLE` is stored as a blob
+/// (SQLite parses it all the same) naming a column with a byte that is not UTF-8. The check of
+/// the schema's text looked at text values only, so the blob slipped through and `rusqlite`
+/// panicked on the column name. Now refused like the text case; and reading column names no
+/// longer panics whatever the name.
+#[test]
+fn schema_stored_as_blob_with_invalid_utf8_column_is_refused() {
+    use tracehound_evidence::{Db, SqliteError};
+    let input = regression("wal-empty-log-invalid-utf8-column.bin");
+    let n = (u16::from_le_bytes([input[0], input[1]]) as usize).min(input.len() - 2);
+    let (image, log) = input[2..].split_at(n);
+    assert!(log.is_empty());
+    match Db::from_bytes("x/t.db", image.to_vec(), Some(log)) {
+        Err(SqliteError::Corrupt { name, detail }) => {
+            assert_eq!(name, "x/t.db");
+            assert!(detail.contains("not valid UTF-8"), "{detail}");
+        }
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("accepted"),
+    }
+    // The statement-level fallback: a name that is not UTF-8 is shown lossily, not a panic.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t(a)").unwrap();
+    let stmt = conn.prepare("SELECT a AS \"x\" FROM t").unwrap();
+    assert_eq!(
+        &*tracehound_evidence::rawrow::column_names(&stmt),
+        ["x".to_string()]
+    );
 }
