@@ -1,5 +1,6 @@
 //! Typed module records and their type-erased collection.
 
+use crate::alert::Level;
 use crate::observable::Observable;
 use crate::timestamp::Timestamp;
 use serde::Serialize;
@@ -59,6 +60,12 @@ pub trait Record: Serialize + Send + Sync + 'static {
     fn event_time(&self) -> Option<Timestamp> {
         None
     }
+
+    /// A second alert to raise when this record matched an indicator (besides the match
+    /// itself): what the match implies, such as the redirect chain it sits in.
+    fn on_match(&self) -> Option<(Level, String)> {
+        None
+    }
 }
 
 /// A module's records, type-erased so the runner and writers handle every module alike.
@@ -75,6 +82,10 @@ pub trait RecordSet: Send + Sync {
     fn timeline(&self, i: usize, out: &mut Vec<TimelineEvent>);
     /// Event time of record `i`.
     fn event_time(&self, i: usize) -> Option<Timestamp>;
+    /// [`Record::on_match`] of record `i`.
+    fn on_match(&self, _i: usize) -> Option<(Level, String)> {
+        None
+    }
     /// Record `i` as a JSON value (for embedding in alerts).
     fn record_json(&self, i: usize) -> serde_json::Value;
     /// Writes all records as one pretty-printed JSON array (4-space indent, as MVT writes).
@@ -99,6 +110,9 @@ impl<T: Record> RecordSet for Vec<T> {
     }
     fn event_time(&self, i: usize) -> Option<Timestamp> {
         self.get(i).and_then(Record::event_time)
+    }
+    fn on_match(&self, i: usize) -> Option<(Level, String)> {
+        self.get(i).and_then(Record::on_match)
     }
     fn record_json(&self, i: usize) -> serde_json::Value {
         self.get(i)
@@ -133,6 +147,9 @@ impl<T: Record> RecordSet for Single<T> {
     }
     fn event_time(&self, i: usize) -> Option<Timestamp> {
         (i == 0).then(|| self.0.event_time()).flatten()
+    }
+    fn on_match(&self, i: usize) -> Option<(Level, String)> {
+        (i == 0).then(|| self.0.on_match()).flatten()
     }
     fn record_json(&self, i: usize) -> serde_json::Value {
         match i {

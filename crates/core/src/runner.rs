@@ -292,6 +292,16 @@ fn match_records(slug: &'static str, out: &ModuleOutput, matcher: &dyn Matcher) 
                         matched_indicator: Some(hit.indicator),
                     });
                 }
+                if let Some((level, message)) = out.records.on_match(i) {
+                    alerts.push(Alert {
+                        level,
+                        module: slug,
+                        message,
+                        event_time: out.records.event_time(i),
+                        record: Some(i),
+                        matched_indicator: None,
+                    });
+                }
             }
             alerts
         })
@@ -322,4 +332,72 @@ fn build_timeline(out: &ModuleOutput) -> Vec<TimelineKey> {
         .collect();
     keys.par_sort_unstable();
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::{IndicatorRef, IocKind, MatchReason};
+    use crate::Record;
+    use std::sync::Arc;
+
+    #[derive(serde::Serialize)]
+    struct Rec(&'static str);
+
+    impl Record for Rec {
+        fn observables<'a>(&'a self, out: &mut Vec<Observable<'a>>) {
+            out.push(Observable::Domain(self.0));
+        }
+        fn on_match(&self) -> Option<(Level, String)> {
+            Some((Level::High, format!("follow-up on {}", self.0)))
+        }
+    }
+
+    /// Matches the domain `evil.example` only.
+    struct Evil;
+
+    impl Matcher for Evil {
+        fn check(&self, o: Observable<'_>, out: &mut Vec<IndicatorMatch>) {
+            if o == Observable::Domain("evil.example") {
+                out.push(IndicatorMatch {
+                    indicator: Arc::new(IndicatorRef {
+                        value: "evil.example".into(),
+                        kind: IocKind::Domains,
+                        name: "Test".into(),
+                        stix2_file_name: "t.stix2".into(),
+                    }),
+                    observed: "evil.example".into(),
+                    reason: MatchReason::Exact,
+                });
+            }
+        }
+        fn is_empty(&self) -> bool {
+            false
+        }
+    }
+
+    /// A record that matched gets its follow-up alert after the match; others get none.
+    #[test]
+    fn follow_up_alert_only_on_matched_records() {
+        let out = ModuleOutput::new(vec![Rec("fine.example"), Rec("evil.example")]);
+        let alerts = match_records("m", &out, &Evil);
+        let got: Vec<(Level, Option<usize>, bool, &str)> = alerts
+            .iter()
+            .map(|a| {
+                (
+                    a.level,
+                    a.record,
+                    a.matched_indicator.is_some(),
+                    a.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, Level::Critical);
+        assert_eq!((got[0].1, got[0].2), (Some(1), true));
+        assert_eq!(
+            got[1],
+            (Level::High, Some(1), false, "follow-up on evil.example")
+        );
+    }
 }

@@ -25,7 +25,7 @@ use std::io;
 use tracehound_core::module::ModuleContext;
 use tracehound_core::record::{write_pretty_json, RecordSet};
 use tracehound_core::{
-    AcquisitionKind, Module, ModuleError, ModuleMeta, ModuleOutput, Observable, ParseStats,
+    AcquisitionKind, Level, Module, ModuleError, ModuleMeta, ModuleOutput, Observable, ParseStats,
     Platform, Record, TimelineEvent, Timestamp,
 };
 use tracehound_evidence::{Artifact, IosSource};
@@ -106,6 +106,35 @@ impl Record for SessionResource {
         self.last_seen
             .time()
             .or(self.most_recent_interaction.time())
+    }
+
+    /// An entry matching an indicator: its redirect chain, sources to destinations, is
+    /// worth its own alert (MVT raises it too, HIGH).
+    fn on_match(&self) -> Option<(Level, String)> {
+        let names = |v: &Json| -> Vec<String> {
+            let mut obs = Vec::new();
+            listed_domains(v, &mut obs);
+            obs.iter().map(|o| format!("\"{}\"", o.value())).collect()
+        };
+        let (from, to) = (
+            names(&self.redirect_source),
+            names(&self.redirect_destination),
+        );
+        let mut chain = String::new();
+        if !from.is_empty() {
+            chain.push_str(&format!("SOURCE: {} -> ", from.join(", ")));
+        }
+        chain.push_str(&format!(
+            "ORIGIN: \"{}\"",
+            self.origin.as_str().unwrap_or_default()
+        ));
+        if !to.is_empty() {
+            chain.push_str(&format!(" -> DESTINATION: {}", to.join(", ")));
+        }
+        Some((
+            Level::High,
+            format!("Redirect chain of a domain matching an indicator: {chain}"),
+        ))
     }
 }
 
@@ -246,6 +275,9 @@ impl RecordSet for SessionLogs {
     fn timeline(&self, _: usize, _: &mut Vec<TimelineEvent>) {}
     fn event_time(&self, i: usize) -> Option<Timestamp> {
         self.entries.get(i).and_then(Record::event_time)
+    }
+    fn on_match(&self, i: usize) -> Option<(Level, String)> {
+        self.entries.get(i).and_then(Record::on_match)
     }
     fn record_json(&self, i: usize) -> Json {
         self.entries

@@ -157,6 +157,25 @@ fn entries_chains_and_layout() {
             .as_deref(),
         Some("2021-12-03 19:33:20.500000")
     );
+    // When an entry matches an indicator, its redirect chain is a HIGH alert of its own.
+    let chain = |i| out.records.on_match(i).map(|(l, m)| (l.as_str(), m));
+    assert_eq!(
+        chain(0),
+        Some((
+            "HIGH",
+            "Redirect chain of a domain matching an indicator: SOURCE: \"news.example.com\" -> \
+             ORIGIN: \"evil.example.net\" -> DESTINATION: \"landing.example.org\""
+                .to_string()
+        ))
+    );
+    assert_eq!(
+        chain(1).map(|c| c.1),
+        Some(
+            "Redirect chain of a domain matching an indicator: ORIGIN: \"example.com\" -> \
+             DESTINATION: \"evil.example.net\""
+                .to_string()
+        )
+    );
 }
 
 #[test]
