@@ -190,6 +190,16 @@ pub fn run_check<E: ?Sized + Sync>(
 
 /// Creates the staging folder for `dest`; Ctrl-C removes it until [`commit`].
 pub fn create_output(ui: &Ui, dest: &Path, force: bool) -> Result<OutputDir> {
+    for left in OutputDir::leftovers(dest) {
+        ui.say(
+            Tone::Warn,
+            &format!(
+                "{} was left by an earlier run that was killed (it may hold evidence-derived \
+                 data; remove it when you no longer need it)",
+                crate::sanitize::for_terminal(&left.display().to_string())
+            ),
+        );
+    }
     // Registered first: a Ctrl-C just after the folder is made must find it.
     let staging = OutputDir::staging_for(dest);
     ui.interrupt().remove_on_interrupt(&staging);

@@ -137,6 +137,7 @@ fn interrupted_force_run_keeps_a_complete_folder() {
     };
     let mut replaced = 0;
     let mut kept = 0;
+    let mut warned = 0;
     // A delay of 0 sends the signal as soon as the new run's staging folder appears: long
     // before its results are complete, so the previous folder must still be there.
     for (ms, signal) in [
@@ -189,16 +190,27 @@ fn interrupted_force_run_keeps_a_complete_folder() {
         if signal == "-INT" {
             assert!(left.is_empty(), "left behind after Ctrl-C: {left:?}");
         } else {
-            // SIGKILL cannot clean up: at most the new run's staging folder remains.
+            // SIGKILL cannot clean up: at most the new run's staging folder remains, and the
+            // next run names it.
             assert!(
                 left.iter().all(|n| n.starts_with(".results.partial-")),
                 "{left:?}"
             );
+            if !left.is_empty() {
+                let o = spawn_check_with(&out, &["--force"])
+                    .wait_with_output()
+                    .unwrap();
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(err.contains("was left by an earlier run"), "{err}");
+                assert!(err.contains(&left[0]), "{err}");
+                warned += 1;
+            }
         }
     }
     // The signals sent as the staging folder appeared came before the move; the later ones
     // may come before or after it (timing-dependent).
     assert!(kept >= 2, "kept {kept}, replaced {replaced}");
+    assert!(warned >= 1, "no leftover staging folder was reported");
 }
 
 #[test]

@@ -62,6 +62,37 @@ impl OutputDir {
         })
     }
 
+    /// Folders an earlier run writing `dest` left behind when it was killed: its staging
+    /// folders (`.<name>.partial-<pid>`) and a previous folder moved aside
+    /// (`.<name>.replaced-<pid>`) where the system could not swap them in one step. They may
+    /// hold evidence-derived data, so they are reported, never removed silently.
+    pub fn leftovers(dest: &Path) -> Vec<PathBuf> {
+        let staging = Self::staging_for(dest);
+        let (Some(parent), Some(own)) = (staging.parent(), staging.file_name()) else {
+            return Vec::new();
+        };
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "results".into());
+        let prefixes = [format!(".{name}.partial-"), format!(".{name}.replaced-")];
+        let Ok(entries) = fs::read_dir(parent) else {
+            return Vec::new();
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() != own)
+            .filter(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                prefixes.iter().any(|p| n.starts_with(p.as_str()))
+            })
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        found
+    }
+
     /// The staging folder [`OutputDir::create`] makes for `dest` in this process: a hidden
     /// sibling, `.<name>.partial-<pid>` (known beforehand, so it can be registered for
     /// clean-up before it exists).
@@ -229,6 +260,30 @@ mod tests {
             ["kept", "link", "out"],
             "no staging or replaced folders left"
         );
+    }
+
+    #[test]
+    fn leftovers_of_killed_runs_are_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("out");
+        assert!(OutputDir::leftovers(&dest).is_empty());
+        for n in [
+            ".out.partial-1",
+            ".out.replaced-2",
+            ".other.partial-3",
+            "out",
+        ] {
+            fs::create_dir(tmp.path().join(n)).unwrap();
+        }
+        let names: Vec<String> = OutputDir::leftovers(&dest)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [".out.partial-1", ".out.replaced-2"]);
+        // This process's own staging folder is not a leftover.
+        let out = OutputDir::create(&dest, true).unwrap();
+        assert_eq!(OutputDir::leftovers(&dest).len(), 2);
+        drop(out);
     }
 
     #[test]
