@@ -2,9 +2,8 @@
 //! times and hashes. Paths and hashes are checked against indicators; files in
 //! `/data/local/tmp/` are HIGH. See [`crate::parsers::files`].
 
-use super::{output, read_text, top_file};
+use super::json_array_module;
 use crate::parsers::files::{check_files, parse_files};
-use crate::parsers::json::array_items;
 use crate::AndroidSource;
 use tracehound_core::module::ModuleContext;
 use tracehound_core::{AcquisitionKind, Module, ModuleError, ModuleMeta, ModuleOutput, Platform};
@@ -32,11 +31,6 @@ impl Module<dyn AndroidSource> for AqfFiles {
         ev: &dyn AndroidSource,
         _: &ModuleContext<'_>,
     ) -> Result<ModuleOutput, ModuleError> {
-        let entry = top_file(ev, "files.json")?;
-        let items = array_items(&read_text(ev, &entry)?);
-        let mut parsed = parse_files(&items.records);
-        parsed.failed += items.failed;
-        parsed.warnings.splice(0..0, items.warnings);
-        Ok(output(vec![(entry, parsed)], check_files))
+        json_array_module(ev, "files.json", |items| parse_files(&items), check_files)
     }
 }

@@ -21,6 +21,7 @@ pub use processes::AqfProcesses;
 pub use root_binaries::RootBinaries;
 pub use settings::AqfSettings;
 
+use crate::parsers::json::{self, array_items, RawItem};
 use crate::parsers::Parsed;
 use crate::{AndroidModule, AndroidSource, FoundEntry};
 use tracehound_core::{Alert, InputFile, ModuleError, ModuleOutput, Record, Timestamp};
@@ -92,6 +93,28 @@ fn output<R: Record>(
 }
 
 /// When the acquisition started (`acquisition.json`'s `started`), if recorded.
+/// A module over one of androidqf's JSON arrays (`packages.json`, `files.json`, …): the file
+/// split into items (an item that is not JSON counts as not understood), parsed with `parse`,
+/// checked with `check`.
+fn json_array_module<R: Record>(
+    ev: &dyn AndroidSource,
+    name: &str,
+    parse: impl FnOnce(Vec<RawItem>) -> Parsed<R>,
+    check: impl FnOnce(&[R]) -> Vec<Alert>,
+) -> Result<ModuleOutput, ModuleError> {
+    let entry = top_file(ev, name)?;
+    let items = array_items(&read_text(ev, &entry)?);
+    let mut parsed = parse(items.records);
+    parsed.failed += items.failed;
+    parsed.warnings.splice(0..0, items.warnings);
+    Ok(output(vec![(entry, parsed)], check))
+}
+
+/// The items as JSON values, for parsers that take values.
+fn values(items: &[RawItem]) -> Vec<serde_json::Value> {
+    items.iter().map(|r| json::value(r)).collect()
+}
+
 fn acquisition_time(ev: &dyn AndroidSource) -> Option<Timestamp> {
     let entry = ev.find("acquisition.json").into_iter().next()?;
     let bytes = ev.read(&entry).ok()?;

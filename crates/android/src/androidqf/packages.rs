@@ -2,8 +2,7 @@
 //! and signing-certificate hashes. Records, indicators and heuristics: see
 //! [`crate::parsers::packages`].
 
-use super::{output, read_text, top_file};
-use crate::parsers::json::array_items;
+use super::json_array_module;
 use crate::parsers::packages::{check_packages, parse_packages};
 use crate::AndroidSource;
 use tracehound_core::module::ModuleContext;
@@ -33,11 +32,6 @@ impl Module<dyn AndroidSource> for AqfPackages {
         ev: &dyn AndroidSource,
         _: &ModuleContext<'_>,
     ) -> Result<ModuleOutput, ModuleError> {
-        let entry = top_file(ev, "packages.json")?;
-        let items = array_items(&read_text(ev, &entry)?);
-        let mut parsed = parse_packages(items.records);
-        parsed.failed += items.failed;
-        parsed.warnings.splice(0..0, items.warnings);
-        Ok(output(vec![(entry, parsed)], check_packages))
+        json_array_module(ev, "packages.json", parse_packages, check_packages)
     }
 }
