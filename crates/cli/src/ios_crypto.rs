@@ -12,7 +12,7 @@ use crate::ui::{Tone, Ui};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use std::fs;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tracehound_evidence::backup::{is_encrypted, read_bounded};
@@ -126,38 +126,15 @@ pub fn secret_for(ui: &Ui, opts: &UnlockOpts, backup: &Path) -> Result<Option<Se
             .map_err(|e| anyhow!("{} is not a key saved by extract-key ({e})", path.display()))?;
         return Ok(Some(Secret::DerivedKey(key)));
     }
-    if let Some(path) = &opts.password_file {
-        return Ok(Some(Secret::Password(password_from_file(path)?)));
-    }
-    if let Some(p) = &opts.password {
-        ui.always(
-            Tone::Warn,
-            "warning: a password given with -p/--password is visible to other users of this \
-             computer in the process list; prefer --password-file FILE, \
-             TRACEHOUND_BACKUP_PASSWORD or the prompt",
-        );
-        return Ok(Some(Secret::password(p.as_bytes().to_vec())));
-    }
-    if let Some(p) = std::env::var_os(PASSWORD_ENV).filter(|p| !p.is_empty()) {
-        let p = Zeroizing::new(
-            p.into_string()
-                .map_err(|_| anyhow!("{PASSWORD_ENV} is not valid UTF-8"))?,
-        );
-        return Ok(Some(Secret::password(p.as_bytes().to_vec())));
-    }
-    if !std::io::stdin().is_terminal() {
-        bail!(
+    let prompt = format!("Password of the encrypted backup {}: ", backup.display());
+    match crate::password::password(ui, opts, &prompt)? {
+        Some(p) => Ok(Some(Secret::Password(p))),
+        None => bail!(
             "{} is an encrypted backup and no password was given: use --password-file FILE, \
              {PASSWORD_ENV} or --key-file FILE (there is no terminal to ask on)",
             backup.display()
-        );
+        ),
     }
-    let prompt = format!("Password of the encrypted backup {}: ", backup.display());
-    let p = Zeroizing::new(rpassword::prompt_password(prompt).context("reading the password")?);
-    if p.is_empty() {
-        bail!("no password entered");
-    }
-    Ok(Some(Secret::password(p.as_bytes().to_vec())))
 }
 
 /// Opens a backup, unlocking it with `secret` when it is encrypted.

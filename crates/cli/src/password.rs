@@ -19,6 +19,17 @@ pub fn backup_password(
     if opts.key_file.is_some() {
         bail!("--key-file unlocks iOS backups only; give the Android backup's password instead");
     }
+    password(
+        ui,
+        opts,
+        &format!("Password of the Android backup {what}: "),
+    )
+}
+
+/// A backup password from the options, in order: `--password-file`, `-p/--password` (with a
+/// warning), `TRACEHOUND_BACKUP_PASSWORD`, then a no-echo `prompt` on the terminal; `None`
+/// when none was given and there is no terminal to ask on. For iOS and Android backups alike.
+pub fn password(ui: &Ui, opts: &UnlockOpts, prompt: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
     if let Some(path) = &opts.password_file {
         return password_from_file(path).map(Some);
     }
@@ -41,10 +52,7 @@ pub fn backup_password(
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    let p = Zeroizing::new(
-        rpassword::prompt_password(format!("Password of the Android backup {what}: "))
-            .context("reading the password")?,
-    );
+    let p = Zeroizing::new(rpassword::prompt_password(prompt).context("reading the password")?);
     if p.is_empty() {
         bail!("no password entered");
     }
