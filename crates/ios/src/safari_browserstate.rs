@@ -11,6 +11,7 @@
 //! indicators.
 
 use crate::common::{find, query_error};
+use crate::multi_db::Collected;
 use crate::plist_json::{or_empty, to_json};
 use crate::whatsapp::sql::{mac_time, py_display, query_values, Table};
 use plist::Value;
@@ -220,11 +221,8 @@ impl Module<dyn IosSource> for SafariBrowserState {
 
     fn run(&self, ev: &dyn IosSource, _: &ModuleContext<'_>) -> Result<ModuleOutput, ModuleError> {
         let files = find(ev, &ARTIFACT)?;
-        let mut tabs = Vec::new();
-        let mut warnings = Vec::new();
-        let mut failed = 0;
-        let mut first_error = None;
         // A damaged profile database must not hide the others.
+        let mut tabs = Collected::new();
         for file in &files {
             let result = ev
                 .open_sqlite(file)
@@ -235,38 +233,20 @@ impl Module<dyn IosSource> for SafariBrowserState {
                         .map_err(|e| query_error(file, e)),
                     false => Ok(None),
                 });
-            match result {
-                Ok(Some((found, undecoded))) => {
+            let result = result.map(|read| {
+                read.map(|(found, undecoded)| {
                     if undecoded > 0 {
-                        warnings.push(format!(
+                        tabs.warnings.push(format!(
                             "{} ({}): {undecoded} tab session blobs could not be decoded",
                             file.path,
                             file.artifact()
                         ));
                     }
-                    tabs.extend(found);
-                }
-                Ok(None) => warnings.push(format!(
-                    "{} ({}): no tabs table",
-                    file.path,
-                    file.artifact()
-                )),
-                Err(e) => {
-                    failed += 1;
-                    warnings.push(format!("{}: {e}", file.artifact()));
-                    first_error.get_or_insert(e);
-                }
-            }
+                    found
+                })
+            });
+            tabs.add(file, "tabs table", result);
         }
-        if failed == files.len() {
-            if let Some(e) = first_error {
-                return Err(e);
-            }
-        }
-        let mut out =
-            ModuleOutput::new(tabs).with_inputs(files.iter().map(|f| f.input()).collect());
-        out.warnings = warnings;
-        out.stats.failed = failed as u64;
-        Ok(out)
+        Ok(tabs.finish(files.len())?.into_output(&files))
     }
 }

@@ -8,6 +8,7 @@
 //! domain.
 
 use crate::common::{find, query_error};
+use crate::multi_db::Collected;
 use serde::Serialize;
 use std::collections::HashMap;
 use tracehound_core::{
@@ -215,12 +216,8 @@ impl Module<dyn IosSource> for SafariHistory {
         _: &tracehound_core::module::ModuleContext<'_>,
     ) -> Result<ModuleOutput, ModuleError> {
         let files = find(ev, &ARTIFACT)?;
-        let mut visits = Vec::new();
-        let mut alerts = Vec::new();
-        let mut warnings = Vec::new();
-        let mut failed = 0;
-        let mut first_error = None;
         // A damaged profile database must not hide the others.
+        let mut visits = Collected::new();
         for file in &files {
             let result = ev
                 .open_sqlite(file)
@@ -234,33 +231,12 @@ impl Module<dyn IosSource> for SafariHistory {
                         Ok(None)
                     }
                 });
-            match result {
-                Ok(Some(found)) => {
-                    alerts.extend(find_injections(&found, visits.len()));
-                    visits.extend(found);
-                }
-                Ok(None) => warnings.push(format!(
-                    "{} ({}): no history_items/history_visits tables",
-                    file.path,
-                    file.artifact()
-                )),
-                Err(e) => {
-                    failed += 1;
-                    warnings.push(format!("{}: {e}", file.artifact()));
-                    first_error.get_or_insert(e);
-                }
+            if let Ok(Some(found)) = &result {
+                let offset = visits.records.len();
+                visits.alerts.extend(find_injections(found, offset));
             }
+            visits.add(file, "history_items/history_visits tables", result);
         }
-        if failed == files.len() {
-            if let Some(e) = first_error {
-                return Err(e);
-            }
-        }
-        let mut out =
-            ModuleOutput::new(visits).with_inputs(files.iter().map(|f| f.input()).collect());
-        out.alerts = alerts;
-        out.warnings = warnings;
-        out.stats.failed = failed as u64;
-        Ok(out)
+        Ok(visits.finish(files.len())?.into_output(&files))
     }
 }

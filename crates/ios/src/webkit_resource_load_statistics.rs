@@ -7,6 +7,7 @@
 //! history was cleared: exploit-delivery domains linger here.
 
 use crate::common::find;
+use crate::multi_db::Collected;
 use serde::Serialize;
 use tracehound_core::{
     AcquisitionKind, Module, ModuleError, ModuleMeta, ModuleOutput, Observable, Platform, Record,
@@ -182,11 +183,8 @@ impl Module<dyn IosSource> for WebkitResourceLoadStatistics {
         _: &tracehound_core::module::ModuleContext<'_>,
     ) -> Result<ModuleOutput, ModuleError> {
         let files = find(ev, &ARTIFACT)?;
-        let mut records = Vec::new();
-        let mut warnings = Vec::new();
-        let mut failed = 0;
-        let mut first_error = None;
         // One app's damaged database must not hide the others'.
+        let mut records = Collected::new();
         for file in &files {
             let result = ev
                 .open_sqlite(file)
@@ -194,29 +192,12 @@ impl Module<dyn IosSource> for WebkitResourceLoadStatistics {
                 .and_then(|db| {
                     read_observations(&db, file).map_err(|e| crate::common::query_error(file, e))
                 });
-            match result {
-                Ok(Some(found)) => records.extend(found),
-                Ok(None) => warnings.push(format!(
-                    "{} ({}): no ObservedDomains table with the expected columns",
-                    file.path,
-                    file.artifact()
-                )),
-                Err(e) => {
-                    failed += 1;
-                    warnings.push(format!("{}: {e}", file.artifact()));
-                    first_error.get_or_insert(e);
-                }
-            }
+            records.add(
+                file,
+                "ObservedDomains table with the expected columns",
+                result,
+            );
         }
-        if failed == files.len() {
-            if let Some(e) = first_error {
-                return Err(e);
-            }
-        }
-        let mut out =
-            ModuleOutput::new(records).with_inputs(files.iter().map(|f| f.input()).collect());
-        out.warnings = warnings;
-        out.stats.failed = failed as u64;
-        Ok(out)
+        Ok(records.finish(files.len())?.into_output(&files))
     }
 }
