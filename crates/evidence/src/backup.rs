@@ -99,6 +99,22 @@ pub fn decode_mbfile(blob: &[u8]) -> Result<MbFile, String> {
     }
 }
 
+impl MbFile {
+    /// The record from its numeric fields, read by key with `int` (both readers build it so).
+    fn from_fields(int: impl Fn(&str) -> Option<i64>, encryption_key: Option<Vec<u8>>) -> MbFile {
+        MbFile {
+            size: int("Size"),
+            mode: int("Mode"),
+            user_id: int("UserID"),
+            birth: int("Birth"),
+            last_modified: int("LastModified"),
+            last_status_change: int("LastStatusChange"),
+            protection_class: int("ProtectionClass"),
+            encryption_key,
+        }
+    }
+}
+
 /// `MBFile` through [`crate::bplist`]: `$top.root` → a UID into `$objects` → the MBFile dict.
 pub fn decode_mbfile_fast<'a>(blob: &'a [u8]) -> Option<MbFile> {
     use crate::bplist::{Bplist, Obj};
@@ -144,16 +160,7 @@ pub fn decode_mbfile_fast<'a>(blob: &'a [u8]) -> Option<MbFile> {
         },
         _ => None,
     };
-    let m = MbFile {
-        size: int("Size"),
-        mode: int("Mode"),
-        user_id: int("UserID"),
-        birth: int("Birth"),
-        last_modified: int("LastModified"),
-        last_status_change: int("LastStatusChange"),
-        protection_class: int("ProtectionClass"),
-        encryption_key,
-    };
+    let m = MbFile::from_fields(int, encryption_key);
     (!odd.get()).then_some(m)
 }
 
@@ -174,16 +181,7 @@ pub fn decode_mbfile_general(blob: &[u8]) -> Result<MbFile, String> {
         },
         _ => None,
     });
-    Ok(MbFile {
-        size: int("Size"),
-        mode: int("Mode"),
-        user_id: int("UserID"),
-        birth: int("Birth"),
-        last_modified: int("LastModified"),
-        last_status_change: int("LastStatusChange"),
-        protection_class: int("ProtectionClass"),
-        encryption_key,
-    })
+    Ok(MbFile::from_fields(int, encryption_key))
 }
 
 /// An opened backup.
