@@ -129,7 +129,7 @@ fn mvt_results_give_the_detections_mvt_got() {
     }
     assert_eq!(
         info["skipped"],
-        serde_json::json!(["urls.json: MVT's list of URLs, not a module"])
+        serde_json::json!(["urls.json: the list of message links, not a module"])
     );
     // The record index of an alert is the record's place in the original file.
     let tcc = read_json(&out.join("tcc_detected.json"));

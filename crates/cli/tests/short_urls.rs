@@ -247,6 +247,16 @@ fn expands_short_links_and_alerts_on_indicator_targets() {
     );
     assert!(!text.contains("example.org/page"), "{text}");
     assert_eq!(info["detections"]["CRITICAL"], 2, "{info}");
+    // urls.json gives each message link with where it led.
+    let urls = read_json(&out.join("urls.json"));
+    let entry = urls
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["url"] == "http://short.test/abc")
+        .unwrap_or_else(|| panic!("{urls}"));
+    assert_eq!(entry["expanded_url"], "https://evil.example.net/landing");
+    assert_eq!(entry["source"], "sms");
     // The report says the run went online, and for what.
     let report = std::fs::read_to_string(&html).unwrap();
     assert!(

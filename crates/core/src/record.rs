@@ -66,6 +66,9 @@ pub trait Record: Serialize + Send + Sync + 'static {
     fn on_match(&self) -> Option<(Level, String)> {
         None
     }
+
+    /// The links a message carries, listed in `urls.json` (as MVT lists message links).
+    fn links<'a>(&'a self, _out: &mut Vec<&'a str>) {}
 }
 
 /// A module's records, type-erased so the runner and writers handle every module alike.
@@ -86,6 +89,8 @@ pub trait RecordSet: Send + Sync {
     fn on_match(&self, _i: usize) -> Option<(Level, String)> {
         None
     }
+    /// [`Record::links`] of record `i`.
+    fn links<'a>(&'a self, _i: usize, _out: &mut Vec<&'a str>) {}
     /// Record `i` as a JSON value (for embedding in alerts).
     fn record_json(&self, i: usize) -> serde_json::Value;
     /// Writes all records as one pretty-printed JSON array (4-space indent, as MVT writes).
@@ -113,6 +118,11 @@ impl<T: Record> RecordSet for Vec<T> {
     }
     fn on_match(&self, i: usize) -> Option<(Level, String)> {
         self.get(i).and_then(Record::on_match)
+    }
+    fn links<'a>(&'a self, i: usize, out: &mut Vec<&'a str>) {
+        if let Some(r) = self.get(i) {
+            r.links(out);
+        }
     }
     fn record_json(&self, i: usize) -> serde_json::Value {
         self.get(i)

@@ -68,6 +68,10 @@ impl Record for SmsMessage {
         out.push(Observable::Text(self.text()));
     }
 
+    fn links<'a>(&'a self, out: &mut Vec<&'a str>) {
+        out.extend(self.links.iter().map(String::as_str));
+    }
+
     fn timeline(&self, out: &mut Vec<TimelineEvent>) {
         let text = self.text().replace('\n', "\\n");
         let field = |k: &str| self.row.str(k).unwrap_or("None").to_string();

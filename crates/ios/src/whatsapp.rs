@@ -173,6 +173,12 @@ impl ChatSession {
 }
 
 impl Record for WhatsappRecord {
+    fn links<'a>(&'a self, out: &mut Vec<&'a str>) {
+        if let WhatsappRecord::Message(m) = self {
+            out.extend(m.links.iter().flatten().map(String::as_str));
+        }
+    }
+
     fn observables<'a>(&'a self, out: &mut Vec<Observable<'a>>) {
         if let WhatsappRecord::Message(m) = self {
             out.push(Observable::Text(m.text()));

@@ -15,6 +15,9 @@
 //!   without a time come first with an empty timestamp.
 //! - `alerts_timeline.csv`: `"Event Time","Module","Message","Event","Level"`, one row per alert
 //!   (alerts without a time included, first), `Event` being the record as compact JSON.
+//! - `urls.json` (when messages carry links): `[{url, expanded_url, timestamp, source}]`, the
+//!   links of SMS and WhatsApp messages in module and record order, as MVT writes it;
+//!   `expanded_url` is set where `--resolve-short-urls` expanded the link.
 //! - `info.json`: see [`info::RunInfo`].
 //! - `command.log`: the run's log lines.
 //! - `report.html` (with `tracehound report`, or wherever `--report` says): see [`html`].

@@ -116,7 +116,7 @@ impl ResultsFolder {
             } else if name == "urls.json" {
                 folder
                     .skipped
-                    .push(format!("{name}: MVT's list of URLs, not a module"));
+                    .push(format!("{name}: the list of message links, not a module"));
             } else if let Some(m) = fields::module(slug) {
                 folder.modules.push((m, path));
             } else {

@@ -79,8 +79,58 @@ pub fn write_staged(
     modules?;
     timeline?;
     write_alerts(out, reports)?;
+    write_urls(out, reports, info)?;
     out.write("info.json", |w| write_pretty_json(w, info))?;
     out.write("command.log", |w| w.write_all(log.as_bytes()))
+}
+
+/// A link of a message, as written to `urls.json`.
+#[derive(Serialize)]
+struct UrlJson<'a> {
+    url: &'a str,
+    /// Where it led, when `--resolve-short-urls` expanded it.
+    expanded_url: Option<&'a str>,
+    timestamp: Option<String>,
+    /// The module it comes from.
+    source: &'static str,
+}
+
+/// Writes `urls.json`, MVT's list of the links messages carry (with the message's time and
+/// module), when there is any.
+fn write_urls(
+    out: &OutputDir,
+    reports: &[ModuleReport],
+    info: &RunInfo,
+) -> Result<(), OutputError> {
+    let expanded = |url: &str| {
+        info.short_urls
+            .iter()
+            .flatten()
+            .find(|e| e.url == url)
+            .and_then(|e| e.expanded_url.as_deref())
+            .filter(|x| *x != url)
+    };
+    let mut urls = Vec::new();
+    let mut links = Vec::new();
+    for r in reports {
+        let Some(o) = &r.output else { continue };
+        for i in 0..o.records.len() {
+            links.clear();
+            o.records.links(i, &mut links);
+            for &url in &links {
+                urls.push(UrlJson {
+                    url,
+                    expanded_url: expanded(url),
+                    timestamp: o.records.event_time(i).map(|t| t.to_mvt_string()),
+                    source: r.meta.slug,
+                });
+            }
+        }
+    }
+    if urls.is_empty() {
+        return Ok(());
+    }
+    out.write("urls.json", |w| write_pretty_json(w, &urls))
 }
 
 /// Writes `alerts.json` and `alerts_timeline.csv`: every alert of `reports`, with its record.

@@ -36,6 +36,12 @@ impl BackupMessage {
 }
 
 impl Record for BackupMessage {
+    fn links<'a>(&'a self, out: &mut Vec<&'a str>) {
+        if let Some(Value::Array(links)) = self.fields.get("links") {
+            out.extend(links.iter().filter_map(Value::as_str));
+        }
+    }
+
     fn observables<'a>(&'a self, out: &mut Vec<Observable<'a>>) {
         if let Some(b) = self.body() {
             out.push(Observable::Text(b));
