@@ -152,6 +152,12 @@ pub fn run_check<E: ?Sized + Sync>(
     });
 
     let hashes = (!opts.no_hashes).then(|| hash_inputs(target.as_ref(), &target.inputs()));
+    if opts.no_hashes {
+        ui.say(
+            Tone::Warn,
+            "Input hashes not recorded (--no-hashes): info.json cannot prove which files were read",
+        );
+    }
     let module_infos: Vec<ModuleInfo> = reports.iter().map(ModuleInfo::from_report).collect();
     let info = RunInfo {
         tool: "tracehound",

@@ -167,6 +167,7 @@ fn input_hashes_are_recorded_unless_declined() {
         .arg(&out)
         .arg(sample())
         .assert()
-        .code(1);
-    assert!(read_json(&out.join("info.json")).get("hashes").is_none());
+        .code(1)
+        .stderr(predicates::str::contains("Input hashes not recorded (--no-hashes)"));
+    assert!(read_json(&out.join("info.json"))["hashes"].is_null());
 }

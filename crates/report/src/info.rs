@@ -108,8 +108,8 @@ pub struct RunInfo {
     pub modules: Vec<ModuleInfo>,
     /// Alerts per level over all modules.
     pub detections: BTreeMap<&'static str, usize>,
-    /// SHA-256 of every input file read (with `--hashes`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// SHA-256 of every input file read; `null` when `--no-hashes` declined them (written
+    /// either way, so a reader sees that inputs were not hashed rather than a missing key).
     pub hashes: Option<Vec<FileHash>>,
     /// Shortened URLs resolved online (with `--resolve-short-urls`): every URL contacted and
     /// what it expanded to, or why it did not.
