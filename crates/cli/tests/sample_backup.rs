@@ -168,6 +168,8 @@ fn input_hashes_are_recorded_unless_declined() {
         .arg(sample())
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("Input hashes not recorded (--no-hashes)"));
+        .stderr(predicates::str::contains(
+            "Input hashes not recorded (--no-hashes)",
+        ));
     assert!(read_json(&out.join("info.json"))["hashes"].is_null());
 }
