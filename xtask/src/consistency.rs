@@ -5,13 +5,20 @@
 use crate::backup::file_id;
 use crate::gen::{self, Options};
 use crate::plant;
+use crate::test_support::stored;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
 fn tmp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
+    remove(&dir);
     dir
+}
+
+/// Removes a generated backup and the expectations written beside it.
+fn remove(out: &Path) {
+    std::fs::remove_dir_all(out).ok();
+    std::fs::remove_file(gen::expected_path(out)).ok();
 }
 
 fn generate(out: &Path, wal: bool) -> crate::plant::Expected {
@@ -23,11 +30,6 @@ fn generate(out: &Path, wal: bool) -> crate::plant::Expected {
         plants: plant::load(None).expect("plants"),
     };
     gen::run(&opts).expect("generate")
-}
-
-fn stored(root: &Path, domain: &str, path: &str) -> PathBuf {
-    let id = file_id(domain, path);
-    root.join(&id[..2]).join(id)
 }
 
 fn count(db: &Path, sql: &str) -> u64 {
@@ -76,7 +78,7 @@ fn manifest_matches_stored_files() {
     for f in ["Info.plist", "Manifest.plist", "Status.plist"] {
         plist::Value::from_file(out.join(f)).expect(f);
     }
-    std::fs::remove_dir_all(&out).ok();
+    remove(&out);
 }
 
 #[test]
@@ -163,7 +165,7 @@ fn record_counts_match_databases() {
         "" => out.join(&d.file.relative_path).exists(),
         domain => stored(&out, domain, &d.file.relative_path).exists(),
     }));
-    std::fs::remove_dir_all(&out).ok();
+    remove(&out);
 }
 
 #[test]
@@ -195,7 +197,7 @@ fn wal_rows_need_the_log_and_output_is_reproducible() {
         );
     }
     for d in [a, b, copy] {
-        std::fs::remove_dir_all(d).ok();
+        remove(&d);
     }
 }
 

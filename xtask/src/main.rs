@@ -27,6 +27,8 @@ mod wal;
 
 #[cfg(test)]
 mod consistency;
+#[cfg(test)]
+mod test_support;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

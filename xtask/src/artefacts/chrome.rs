@@ -193,32 +193,14 @@ mod tests {
         assert_eq!(origin("http://a.example/x/y"), "https://a.example/");
     }
 
-    /// Generates a small backup with the default plants; returns its folder and expectations.
-    fn generated(name: &str) -> (std::path::PathBuf, crate::plant::Expected) {
-        let out = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
-        let opts = crate::gen::Options {
-            out: out.clone(),
-            scale: 300,
-            seed: 3,
-            wal: false,
-            plants: crate::plant::load(None).expect("plants"),
-        };
-        let expected = crate::gen::run(&opts).expect("generate");
-        (out, expected)
-    }
-
-    fn stored(root: &std::path::Path, domain: &str, path: &str) -> std::path::PathBuf {
-        let id = crate::backup::file_id(domain, path);
-        root.join(&id[..2]).join(id)
-    }
+    use crate::test_support::{generated, stored};
 
     #[test]
     fn counts_match_the_databases() {
-        let (out, e) = generated("chrome");
+        let backup = generated();
+        let (out, e) = (&backup.0, &backup.1);
         let count = |path: &str, sql: &str| -> u64 {
-            let conn = rusqlite::Connection::open(stored(&out, DOMAIN, path)).expect("open");
+            let conn = rusqlite::Connection::open(stored(out, DOMAIN, path)).expect("open");
             conn.query_row(sql, [], |r| r.get::<_, i64>(0))
                 .expect("count") as u64
         };
@@ -239,7 +221,5 @@ mod tests {
             (planted("chrome_history"), planted("chrome_favicon")),
             (2, 1)
         );
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
     }
 }

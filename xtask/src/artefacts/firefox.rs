@@ -172,31 +172,13 @@ mod tests {
         assert_eq!(host("https://a.example/x"), "a.example");
     }
 
-    /// Generates a small backup with the default plants; returns its folder and expectations.
-    fn generated(name: &str) -> (std::path::PathBuf, crate::plant::Expected) {
-        let out = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
-        let opts = crate::gen::Options {
-            out: out.clone(),
-            scale: 300,
-            seed: 3,
-            wal: false,
-            plants: crate::plant::load(None).expect("plants"),
-        };
-        let expected = crate::gen::run(&opts).expect("generate");
-        (out, expected)
-    }
-
-    fn stored(root: &std::path::Path, domain: &str, path: &str) -> std::path::PathBuf {
-        let id = crate::backup::file_id(domain, path);
-        root.join(&id[..2]).join(id)
-    }
+    use crate::test_support::{generated, stored};
 
     #[test]
     fn counts_match_the_database() {
-        let (out, e) = generated("firefox");
-        let conn = rusqlite::Connection::open(stored(&out, DOMAIN, PATH)).expect("open");
+        let backup = generated();
+        let (out, e) = (&backup.0, &backup.1);
+        let conn = rusqlite::Connection::open(stored(out, DOMAIN, PATH)).expect("open");
         let count = |sql: &str| -> u64 {
             conn.query_row(sql, [], |r| r.get::<_, i64>(0))
                 .expect("count") as u64
@@ -208,7 +190,5 @@ mod tests {
             JOIN history ON favicon_sites.siteID = history.id";
         assert_eq!(Some(&count(icons)), e.records.get("firefox_favicon"));
         drop(conn);
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
     }
 }

@@ -90,31 +90,13 @@ pub fn generate(ctx: &mut Ctx) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// Generates a small backup with the default plants; returns its folder and expectations.
-    fn generated(name: &str) -> (std::path::PathBuf, crate::plant::Expected) {
-        let out = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
-        let opts = crate::gen::Options {
-            out: out.clone(),
-            scale: 300,
-            seed: 3,
-            wal: false,
-            plants: crate::plant::load(None).expect("plants"),
-        };
-        let expected = crate::gen::run(&opts).expect("generate");
-        (out, expected)
-    }
-
-    fn stored(root: &std::path::Path, domain: &str, path: &str) -> std::path::PathBuf {
-        let id = crate::backup::file_id(domain, path);
-        root.join(&id[..2]).join(id)
-    }
+    use crate::test_support::{generated, stored};
 
     #[test]
     fn events_are_counted_and_planted() {
-        let (out, e) = generated("profile-events");
-        let v = plist::Value::from_file(stored(&out, DOMAIN, PATH)).expect("plist");
+        let backup = generated();
+        let (out, e) = (&backup.0, &backup.1);
+        let v = plist::Value::from_file(stored(out, DOMAIN, PATH)).expect("plist");
         let events = v.as_dictionary().expect("dict")["ProfileEvents"]
             .as_array()
             .expect("list")
@@ -128,7 +110,5 @@ mod tests {
             .map(|d| d.record["process"].as_str().unwrap_or_default().to_string())
             .collect();
         assert_eq!(planted, ["Launch", "fservernetd"]);
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
     }
 }

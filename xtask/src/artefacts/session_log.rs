@@ -124,31 +124,13 @@ mod tests {
         );
     }
 
-    /// Generates a small backup with the default plants; returns its folder and expectations.
-    fn generated(name: &str) -> (std::path::PathBuf, crate::plant::Expected) {
-        let out = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
-        let opts = crate::gen::Options {
-            out: out.clone(),
-            scale: 300,
-            seed: 3,
-            wal: false,
-            plants: crate::plant::load(None).expect("plants"),
-        };
-        let expected = crate::gen::run(&opts).expect("generate");
-        (out, expected)
-    }
-
-    fn stored(root: &std::path::Path, domain: &str, path: &str) -> std::path::PathBuf {
-        let id = crate::backup::file_id(domain, path);
-        root.join(&id[..2]).join(id)
-    }
+    use crate::test_support::{generated, stored};
 
     #[test]
     fn entries_are_counted_and_plants_are_redirect_targets() {
-        let (out, e) = generated("session-log");
-        let v = plist::Value::from_file(stored(&out, DOMAIN, PATH)).expect("plist");
+        let backup = generated();
+        let (out, e) = (&backup.0, &backup.1);
+        let v = plist::Value::from_file(stored(out, DOMAIN, PATH)).expect("plist");
         let stats = v.as_dictionary().expect("dict")["browsingStatistics"]
             .as_array()
             .expect("list")
@@ -178,7 +160,5 @@ mod tests {
             });
             assert!(found, "{target} is no redirect target");
         }
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
     }
 }

@@ -71,31 +71,13 @@ pub fn plant(db: &Db, rng: &mut Rng, p: &Plant) -> Result<serde_json::Value> {
 #[cfg(test)]
 mod tests {
 
-    /// Generates a small backup with the default plants; returns its folder and expectations.
-    fn generated(name: &str) -> (std::path::PathBuf, crate::plant::Expected) {
-        let out = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
-        let opts = crate::gen::Options {
-            out: out.clone(),
-            scale: 300,
-            seed: 3,
-            wal: false,
-            plants: crate::plant::load(None).expect("plants"),
-        };
-        let expected = crate::gen::run(&opts).expect("generate");
-        (out, expected)
-    }
-
-    fn stored(root: &std::path::Path, domain: &str, path: &str) -> std::path::PathBuf {
-        let id = crate::backup::file_id(domain, path);
-        root.join(&id[..2]).join(id)
-    }
+    use crate::test_support::{generated, stored};
 
     #[test]
     fn planted_attachments_are_counted_and_joined() {
-        let (out, e) = generated("sms-attachments");
-        let db = stored(&out, super::super::sms::DOMAIN, super::super::sms::PATH);
+        let backup = generated();
+        let (out, e) = (&backup.0, &backup.1);
+        let db = stored(out, super::super::sms::DOMAIN, super::super::sms::PATH);
         let conn = rusqlite::Connection::open(db).expect("open");
         let n: i64 = conn
             .query_row("SELECT count(*) FROM attachment", [], |r| r.get(0))
@@ -117,7 +99,5 @@ mod tests {
             .filter(|d| d.module == "sms_attachments");
         assert_eq!(planted.count(), 2);
         drop(conn);
-        std::fs::remove_dir_all(&out).ok();
-        std::fs::remove_file(crate::gen::expected_path(&out)).ok();
     }
 }
