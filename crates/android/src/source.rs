@@ -2,13 +2,12 @@
 //! zip, a bugreport zip, or the tar inside an `adb backup`; and the acquisitions nested in an
 //! androidqf one (`bugreport.zip`, `backup.ab`), opened lazily, in memory.
 
-use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use tracehound_core::{AcquisitionKind, InputFile, Timestamp};
 use tracehound_evidence::android::androidqf_root;
 use tracehound_evidence::archive::{glob_match, Limits, Tree, TreeFormat};
+use tracehound_evidence::read_log::ReadLog;
 use tracehound_evidence::EvidenceError;
 
 /// One file of the acquisition.
@@ -71,9 +70,8 @@ pub struct AndroidAcquisition {
     root: String,
     /// Prefix for [`InputFile::path`] (`bugreport.zip!/` for a nested acquisition).
     label: String,
-    reads: Mutex<BTreeSet<InputFile>>,
-    /// SHA-256 of each file read, by [`InputFile::path`].
-    hashes: Mutex<BTreeMap<String, String>>,
+    /// Files read, hashed as read.
+    reads: ReadLog,
     bugreport: Nested,
     backup: Nested,
     decoder: Option<Arc<dyn BackupDecoder>>,
@@ -87,8 +85,7 @@ impl AndroidAcquisition {
             tree,
             root: root.into(),
             label: String::new(),
-            reads: Mutex::new(BTreeSet::new()),
-            hashes: Mutex::new(BTreeMap::new()),
+            reads: ReadLog::new(),
             bugreport: OnceLock::new(),
             backup: OnceLock::new(),
             decoder: None,
@@ -194,23 +191,17 @@ impl AndroidSource for AndroidAcquisition {
     fn read(&self, entry: &FoundEntry) -> Result<Vec<u8>, EvidenceError> {
         let full = format!("{}{}", self.root, entry.path);
         let data = self.tree.read(&full)?;
-        let path = format!("{}{full}", self.label);
-        let sha256 = hex::encode(Sha256::digest(&data));
-        if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.entry(path.clone()).or_insert(sha256);
-        }
-        if let Ok(mut reads) = self.reads.lock() {
-            reads.insert(InputFile {
-                path,
-                artifact: Some(entry.path.clone()),
-            });
-        }
+        let input = InputFile {
+            path: format!("{}{full}", self.label),
+            artifact: Some(entry.path.clone()),
+        };
+        self.reads.record(input, &data);
         Ok(data)
     }
 
     fn input_sha256(&self, path: &str) -> Option<String> {
-        if let Some(h) = self.hashes.lock().ok()?.get(path) {
-            return Some(h.clone());
+        if let Some(h) = self.reads.sha256(path) {
+            return Some(h);
         }
         [&self.bugreport, &self.backup]
             .into_iter()
@@ -222,11 +213,7 @@ impl AndroidSource for AndroidAcquisition {
     }
 
     fn inputs(&self) -> Vec<InputFile> {
-        let mut out: Vec<InputFile> = self
-            .reads
-            .lock()
-            .map(|r| r.iter().cloned().collect())
-            .unwrap_or_default();
+        let mut out = self.reads.inputs();
         for cell in [&self.bugreport, &self.backup] {
             if let Some(Ok(Some(n))) = cell.get() {
                 out.extend(n.inputs());

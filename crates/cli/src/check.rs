@@ -258,6 +258,13 @@ impl Target<dyn IosSource> for BackupTarget {
     fn inputs(&self) -> Vec<tracehound_core::InputFile> {
         self.backup.inputs()
     }
+    fn sha256(&self, input: &tracehound_core::InputFile) -> Option<String> {
+        // Files read through the backup were hashed as read; Manifest.db and the plists read
+        // at opening are hashed from disk.
+        self.backup
+            .input_sha256(&input.path)
+            .or_else(|| sha256_file(&self.path.join(&input.path)).ok())
+    }
 }
 
 /// Checks an iOS backup folder (decrypting an encrypted one in memory).

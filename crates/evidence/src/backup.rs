@@ -14,6 +14,7 @@
 use crate::crypto::{BackupKeys, Secret};
 use crate::ios::{Artifact, FoundFile, IosSource};
 use crate::plist_util::{self, as_i64, KeyedArchive};
+use crate::read_log::ReadLog;
 use crate::sqlite::{Db, MAX_IN_MEMORY};
 use crate::EvidenceError;
 use plist::{Dictionary, Value};
@@ -191,7 +192,7 @@ pub struct IosBackup {
     info: Option<Dictionary>,
     info_error: Option<String>,
     manifest_plist: Option<Dictionary>,
-    reads: Mutex<BTreeSet<InputFile>>,
+    reads: ReadLog,
     keys: Option<BackupKeys>,
 }
 
@@ -284,7 +285,8 @@ impl IosBackup {
                  CREATE INDEX IF NOT EXISTS th_path ON Files(relativePath);",
             )
             .map_err(|e| db.error(e))?;
-        let mut reads = BTreeSet::new();
+        // Hashed from disk later: these were read (and decrypted) before the log existed.
+        let reads = ReadLog::new();
         for name in [
             "Manifest.db",
             "Manifest.db-wal",
@@ -292,7 +294,7 @@ impl IosBackup {
             "Info.plist",
         ] {
             if root.join(name).is_file() {
-                reads.insert(InputFile {
+                reads.note(InputFile {
                     path: name.into(),
                     artifact: None,
                 });
@@ -304,7 +306,7 @@ impl IosBackup {
             info,
             info_error,
             manifest_plist,
-            reads: Mutex::new(reads),
+            reads,
             keys,
         })
     }
@@ -456,10 +458,10 @@ impl IosBackup {
         Ok(out)
     }
 
-    fn record_read(&self, file: &FoundFile) {
-        if let Ok(mut r) = self.reads.lock() {
-            r.insert(file.input());
-        }
+    /// SHA-256 (hex) of the input at `path` as it was read from disk (before decryption),
+    /// when it was read through [`IosSource::read`].
+    pub fn input_sha256(&self, path: &str) -> Option<String> {
+        self.reads.sha256(path)
     }
 }
 
@@ -529,8 +531,9 @@ impl IosSource for IosBackup {
             });
         }
         let bytes = read_bounded(&path, MAX_IN_MEMORY)?;
-        // Read is read (for --hashes), whether or not it then decrypts.
-        self.record_read(file);
+        // The file as stored is what was read (and what is hashed), whether or not it then
+        // decrypts.
+        self.reads.record(file.input(), &bytes);
         match &self.keys {
             Some(keys) => keys.decrypt_file(&file.path, &self.file_record(file_id)?, bytes),
             None => Ok(bytes),
@@ -564,10 +567,7 @@ impl IosSource for IosBackup {
     }
 
     fn inputs(&self) -> Vec<InputFile> {
-        self.reads
-            .lock()
-            .map(|r| r.iter().cloned().collect())
-            .unwrap_or_default()
+        self.reads.inputs()
     }
 }
 

@@ -18,6 +18,7 @@ pub mod fsdump;
 pub mod ios;
 pub mod plist_util;
 pub mod rawrow;
+pub mod read_log;
 mod rooted;
 pub mod sqlite;
 pub mod sysdiagnose;

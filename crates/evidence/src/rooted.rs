@@ -5,11 +5,10 @@
 
 use crate::archive::Tree;
 use crate::ios::FoundFile;
+use crate::read_log::ReadLog;
 use crate::sqlite::Db;
 use crate::EvidenceError;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
 use tracehound_core::InputFile;
 
 /// A tree read from `root` on (`""` or `"folder/"`), recording what is read.
@@ -19,9 +18,7 @@ pub(crate) struct RootedTree {
     pub(crate) root: String,
     /// What the acquisition is called in errors ("dump", "sysdiagnose").
     what: &'static str,
-    reads: Mutex<BTreeSet<InputFile>>,
-    /// SHA-256 of each file read, by tree path.
-    hashes: Mutex<BTreeMap<String, String>>,
+    reads: ReadLog,
 }
 
 impl RootedTree {
@@ -30,8 +27,7 @@ impl RootedTree {
             tree,
             root,
             what,
-            reads: Mutex::new(BTreeSet::new()),
-            hashes: Mutex::new(BTreeMap::new()),
+            reads: ReadLog::new(),
         }
     }
 
@@ -60,31 +56,23 @@ impl RootedTree {
 
     /// Every file read so far.
     pub(crate) fn inputs(&self) -> Vec<InputFile> {
-        self.reads
-            .lock()
-            .map(|r| r.iter().cloned().collect())
-            .unwrap_or_default()
+        self.reads.inputs()
     }
 
     /// SHA-256 (hex) of the file at tree path `path`: as it was read, else read now.
     pub(crate) fn sha256(&self, path: &str) -> Result<String, EvidenceError> {
-        if let Some(h) = self.hashes.lock().ok().and_then(|h| h.get(path).cloned()) {
-            return Ok(h);
+        match self.reads.sha256(path) {
+            Some(h) => Ok(h),
+            None => Ok(hex::encode(Sha256::digest(self.tree.read(path)?))),
         }
-        Ok(hex::encode(Sha256::digest(self.tree.read(path)?)))
     }
 
     fn record_read(&self, path: &str, artifact: &str, bytes: &[u8]) {
-        let sha256 = hex::encode(Sha256::digest(bytes));
-        if let Ok(mut h) = self.hashes.lock() {
-            h.entry(path.to_string()).or_insert(sha256);
-        }
-        if let Ok(mut r) = self.reads.lock() {
-            r.insert(InputFile {
-                path: path.to_string(),
-                artifact: Some(artifact.to_string()),
-            });
-        }
+        let input = InputFile {
+            path: path.to_string(),
+            artifact: Some(artifact.to_string()),
+        };
+        self.reads.record(input, bytes);
     }
 
     /// Refuses paths outside the root (a `FoundFile` not made by the acquisition's `find`).
