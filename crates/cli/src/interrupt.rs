@@ -7,6 +7,7 @@
 //! thread, from the `ctrlc` crate) removes them before exiting. No unsafe code of ours.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Exit status after an interruption (128 + SIGINT).
@@ -16,6 +17,7 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 #[derive(Clone, Default)]
 pub struct Interrupt {
     paths: Arc<Mutex<Vec<PathBuf>>>,
+    interrupted: Arc<AtomicBool>,
 }
 
 impl Interrupt {
@@ -23,7 +25,9 @@ impl Interrupt {
     /// leaves the default behaviour, which is still to stop the run.
     pub fn install(&self) {
         let paths = self.paths.clone();
+        let interrupted = self.interrupted.clone();
         let _ = ctrlc::set_handler(move || {
+            interrupted.store(true, Ordering::SeqCst);
             let removed = match paths.lock() {
                 Ok(p) => p.iter().filter(|p| remove(p)).count(),
                 Err(_) => 0,
@@ -35,6 +39,11 @@ impl Interrupt {
             }
             std::process::exit(EXIT_INTERRUPTED);
         });
+    }
+
+    /// Whether Ctrl-C was pressed (the handler is then removing folders and exiting).
+    pub fn interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
     }
 
     /// Removes `path` (a folder) if the run is interrupted from now on.

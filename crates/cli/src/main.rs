@@ -42,6 +42,14 @@ fn main() -> ExitCode {
     match run(&ui, &cli.command) {
         Ok(check::Outcome::Clean) => ExitCode::from(EXIT_CLEAN),
         Ok(check::Outcome::Detections) => ExitCode::from(EXIT_DETECTIONS),
+        Err(_) if ui.interrupt().interrupted() => {
+            // The work failed because Ctrl-C removed its folder under it, an error that is
+            // only a consequence: wait for the handler, which finishes removing the partial
+            // output and exits with 130.
+            loop {
+                std::thread::park();
+            }
+        }
         Err(e) => {
             ui.finish_progress();
             if json_summary::requested() {
