@@ -193,7 +193,8 @@ fn hash_read(dir: &Path, files: impl Iterator<Item = (PathBuf, &'static str)>) -
     let info = dir.join("info.json");
     let mut read: Vec<(PathBuf, Option<String>)> =
         files.map(|(p, slug)| (p, Some(slug.to_string()))).collect();
-    if info.is_file() {
+    // A regular file, not a link (the folder may come from elsewhere).
+    if std::fs::symlink_metadata(&info).is_ok_and(|m| m.is_file()) {
         read.push((info, None));
     }
     let mut out: Vec<FileHash> = read
