@@ -1,8 +1,9 @@
 //! iOS text artefacts: shutdown.log and the sysdiagnose's ps.txt, taskinfo.txt,
-//! mobile_installation.log and .ips crash reports.
+//! mobile_installation.log and .ips crash reports; WebKit origin files.
 
 use tracehound_ios::shutdownlog::parse::parse_shutdown_log;
 use tracehound_ios::sysdiagnose::{apps, crash_reports, parse_name, ps, taskinfo, Clock};
+use tracehound_ios::webkit_origins;
 
 pub fn shutdown_log(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
@@ -79,5 +80,16 @@ pub fn ips(data: &[u8]) {
     if let Some(r) = crash_reports::parse_ips(data, "x.ips") {
         serde_json::to_string(&r).expect("serialize");
         assert_eq!(r.file, "x.ips");
+    }
+}
+
+/// A WebKit `origin` file: decoded or refused; a decoded one encodes back to at most as many
+/// bytes (WebKit ignores what follows; a Latin-1 string may have come as UTF-16) and decodes
+/// again to the same origins.
+pub fn webkit_origin(data: &[u8]) {
+    if let Ok(o) = webkit_origins::parse_origin_file(data) {
+        let again = webkit_origins::encode_origin_file(&o);
+        assert!(again.len() <= data.len());
+        assert_eq!(webkit_origins::parse_origin_file(&again), Ok(o));
     }
 }

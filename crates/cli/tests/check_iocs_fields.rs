@@ -18,6 +18,7 @@ use tracehound_core::module::ModuleContext;
 use tracehound_core::{Module, ModuleOutput, Observable};
 use tracehound_evidence::archive::Limits;
 use tracehound_evidence::{IosBackup, IosFsDump, IosSource, IosSysdiagnose};
+use tracehound_ios::webkit_origins;
 use tracehound_report::stored::fields;
 
 fn kind(o: &Observable<'_>) -> String {
@@ -153,6 +154,19 @@ fn dump(root: &Path) {
          LocalStorage/https_evil.example.net_0.localstorage",
         b"x",
     );
+    let site = |host: &str| webkit_origins::SiteOrigin {
+        protocol: "https".into(),
+        host: host.into(),
+        port: None,
+    };
+    write(
+        "private/var/mobile/Containers/Data/Application/A/Library/WebKit/WebsiteData/Default/\
+         H1/H2/origin",
+        &webkit_origins::encode_origin_file(&webkit_origins::ClientOrigin {
+            top: site("news.example.org"),
+            frame: site("evil.example.net"),
+        }),
+    );
 }
 
 #[test]
@@ -214,6 +228,7 @@ fn field_rules_give_every_observable_the_modules_give() {
         "cache_files",
         "shutdown_log",
         "webkit_local_storage",
+        "webkit_origins",
         "sysdiagnose_ps",
         "sysdiagnose_crash_reports",
         "sysdiagnose_installed_apps",

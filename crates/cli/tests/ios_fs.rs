@@ -9,6 +9,7 @@ use predicates::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use tracehound_ios::webkit_origins;
 
 const STIX: &str = r#"{"type": "bundle", "id": "bundle--1", "objects": [
  {"type": "malware", "spec_version": "2.1", "id": "malware--1", "name": "FsTest",
@@ -54,7 +55,9 @@ fn sqlite(root: &Path, rel: &str, sql: &str) {
 }
 
 /// A small dump: a staged spyware binary, a shutdown log it held up, a cached response from
-/// an indicator domain, and a network-usage row of a process whose binary is gone.
+/// an indicator domain, website data stored by a frame embedded in a page of that domain (the
+/// hashed WebKit layout of iOS 16 and later), and a network-usage row of a process whose binary
+/// is gone.
 fn dump(root: &Path) {
     write(
         root,
@@ -83,6 +86,20 @@ fn dump(root: &Path) {
            ZWWANOUT);
          INSERT INTO ZPROCESS VALUES (1, 600000000, 600000100, NULL, 'bh');
          INSERT INTO ZLIVEUSAGE VALUES (1, 1, 600000050, 1, 2);",
+    );
+    let site = |host: &str| webkit_origins::SiteOrigin {
+        protocol: "https".into(),
+        host: host.into(),
+        port: None,
+    };
+    write(
+        root,
+        "private/var/mobile/Containers/Data/Application/A/Library/WebKit/WebsiteData/Default/\
+         T1/F1/origin",
+        &webkit_origins::encode_origin_file(&webkit_origins::ClientOrigin {
+            top: site("evil.example.net"),
+            frame: site("cdn.example.com"),
+        }),
     );
     write(
         root,
@@ -131,6 +148,7 @@ fn folder_and_archive_give_the_same_detections() {
         ("shutdown_log CRITICAL", 2),
         ("shutdown_log HIGH", 1),
         ("shutdown_log MEDIUM", 1),
+        ("webkit_origins CRITICAL", 1),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -45,6 +45,7 @@ pub mod version_history;
 mod webkit_folders;
 pub mod webkit_indexeddb;
 pub mod webkit_localstorage;
+pub mod webkit_origins;
 pub mod webkit_resource_load_statistics;
 pub mod webkit_safariviewservice;
 pub mod webkit_session_resource_log;
@@ -98,6 +99,7 @@ pub static MODULES: &[&IosModule] = &[
     &webkit_indexeddb::WebkitIndexedDB,
     &webkit_localstorage::WebkitLocalStorage,
     &webkit_safariviewservice::WebkitSafariViewService,
+    &webkit_origins::WebkitOrigins,
 ];
 
 /// The modules whose slugs are in `names` (all when empty); unknown names are returned as `Err`.

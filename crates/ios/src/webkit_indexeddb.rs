@@ -1,7 +1,8 @@
 //! Sites that stored IndexedDB data in an app's web views: the origin-named folders of
 //! `/private/var/mobile/Containers/Data/Application/<UUID>/Library/WebKit/WebsiteData/IndexedDB`
-//! (iOS 11 to 16; later versions hash origins into `WebsiteData/Default/`, which this does not
-//! read). Not in backups. Each site is a URL matched against indicators; see `webkit_folders`.
+//! (iOS 11 to 16; later versions hash origins into `WebsiteData/Default/`, read by
+//! `webkit_origins`). Not in backups. Each site is a URL matched against indicators; see
+//! `webkit_folders`.
 
 use tracehound_core::{AcquisitionKind, Module, ModuleError, ModuleMeta, ModuleOutput, Platform};
 use tracehound_evidence::IosSource;

@@ -147,12 +147,14 @@ pub fn journals(fs: &mut Fs) -> Result<()> {
     Ok(())
 }
 
-/// WebKit website data named after sites: IndexedDB folders and LocalStorage files of
-/// `scale/5000` apps (≥ 2), and one app's SafariViewService data; planted sites.
+/// WebKit website data of `scale/5000` apps (≥ 2): named after sites (IndexedDB folders and
+/// LocalStorage files, up to iOS 15) and in the hashed layout of iOS 16 and later (an `origin`
+/// file per site, a planted site embedded in the app's first one); one app's SafariViewService
+/// data; planted sites.
 pub fn webkit(fs: &mut Fs) -> Result<()> {
     let mut rng = fs.rng("webkit");
     let apps = fs.part(5000, 2);
-    let (mut idb, mut ls) = (0u64, 0u64);
+    let (mut idb, mut ls, mut origins) = (0u64, 0u64, 0u64);
     let base = "private/var/mobile/Containers/Data/Application";
     for a in 0..apps {
         let data = format!("{base}/{}/Library/WebKit/WebsiteData", rng.uuid());
@@ -175,8 +177,16 @@ pub fn webkit(fs: &mut Fs) -> Result<()> {
                 NOW_UNIX,
             )?;
             ls += 1;
+            hashed(fs, &mut rng, &data, &host, &host)?;
+            origins += 1;
         }
         if a == 0 {
+            for p in fs.plants("webkit_origins") {
+                let path = hashed(fs, &mut rng, &data, "www.apple.com", &p.value)?;
+                origins += 1;
+                let url = format!("https://{}", p.value);
+                fs.detect(&p, "CRITICAL", &path, json!({"folder": path, "url": url}));
+            }
             for p in fs.plants("webkit_indexeddb") {
                 let path = format!("{data}/IndexedDB/https_{}_0", p.value);
                 fs.dump
@@ -207,5 +217,40 @@ pub fn webkit(fs: &mut Fs) -> Result<()> {
     fs.records("webkit_indexeddb", idb);
     fs.add_records("webkit_local_storage", ls);
     fs.records("webkit_safari_view_service", svs_n + 1);
+    fs.records("webkit_origins", origins);
     Ok(())
+}
+
+/// Writes the data `frame` stored under the top-level site `top` in the hashed layout of
+/// `data` (an app's `WebsiteData`): an `origin` file and a LocalStorage database, in folders
+/// named by (here random) hashes. Returns the folder.
+fn hashed(fs: &mut Fs, rng: &mut Rng, data: &str, top: &str, frame: &str) -> Result<String> {
+    let folder = format!("{data}/Default/{}/{}", rng.uuid(), rng.uuid());
+    fs.dump.file(
+        &format!("{folder}/origin"),
+        &origin_file(top, frame),
+        NOW_UNIX,
+    )?;
+    fs.dump.file(
+        &format!("{folder}/LocalStorage/localstorage.sqlite3"),
+        b"",
+        NOW_UNIX,
+    )?;
+    Ok(folder)
+}
+
+/// An `origin` file as WebKit writes it for two `https` sites on their default port: per site,
+/// the scheme and the host (each a little-endian `u32` length, 1 for Latin-1, the bytes), then
+/// 0 for "no port". Hosts here are ASCII.
+fn origin_file(top: &str, frame: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for host in [top, frame] {
+        for s in ["https", host] {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.push(1);
+            out.extend_from_slice(s.as_bytes());
+        }
+        out.push(0);
+    }
+    out
 }

@@ -72,6 +72,12 @@ const FS_PLANTS: &[(&str, &str, &str, &str)] = &[
         "pegasus.stix2",
     ),
     (
+        "webkit_origins",
+        "domain-name",
+        "mainredirecter.com",
+        "pegasus.stix2",
+    ),
+    (
         "filesystem",
         "file:path",
         "/private/var/tmp/takePhoto",
@@ -84,6 +90,8 @@ const FS_PLANTS: &[(&str, &str, &str, &str)] = &[
 fn mvt_level(module: &str, kind: &str) -> Option<&'static str> {
     match (module, kind) {
         ("filesystem", "file:path") => None,
+        // MVT does not read the hashed WebKit layout.
+        ("webkit_origins", _) => None,
         ("filesystem", _) => Some("HIGH"),
         _ => Some("CRITICAL"),
     }

@@ -126,6 +126,7 @@ pub static MODULES: &[StoredModule] = &[
         ("process_name", [Process]), ("command_line/0", [Process])]),
     stored!("webkit_indexeddb", "WebkitIndexedDB", Ios, [("url", [Url])]),
     stored!("webkit_local_storage", "WebkitLocalStorage", Ios, [("url", [Url])]),
+    stored!("webkit_origins", "WebkitOrigins", Ios, [("url", [Url]), ("top_url", [Url])]),
     stored!("webkit_resource_load_statistics", "WebkitResourceLoadStatistics", Ios, [
         ("registrable_domain", [Domain])]),
     stored!("webkit_safari_view_service", "WebkitSafariViewService", Ios, [("url", [Url])]),
