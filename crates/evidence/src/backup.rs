@@ -55,6 +55,28 @@ pub struct RawManifestRow {
 }
 
 impl RawManifestRow {
+    /// The row `SELECT fileID, domain, relativePath, flags, file` returned; text that is not
+    /// UTF-8 is kept lossily and a value of the wrong type reads as empty, so one hostile row
+    /// never stops a listing.
+    fn from_row(row: &rusqlite::Row<'_>) -> RawManifestRow {
+        let text = |i: usize| -> String {
+            match row.get_ref(i) {
+                Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8_lossy(t).into(),
+                _ => String::new(),
+            }
+        };
+        RawManifestRow {
+            file_id: text(0),
+            domain: text(1),
+            relative_path: text(2),
+            flags: row.get::<_, Option<i64>>(3).ok().flatten().unwrap_or(0),
+            blob: match row.get_ref(4) {
+                Ok(rusqlite::types::ValueRef::Blob(b)) => Some(b.to_vec()),
+                _ => None,
+            },
+        }
+    }
+
     /// Decodes the metadata blob.
     pub fn decode(self) -> ManifestRow {
         ManifestRow {
@@ -368,24 +390,36 @@ impl IosBackup {
             .map_err(|e| db.error(e))?;
         let mut rows = stmt.query([]).map_err(|e| db.error(e))?;
         while let Some(row) = rows.next().map_err(|e| db.error(e))? {
-            let text = |i: usize| -> String {
-                match row.get_ref(i) {
-                    Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8_lossy(t).into(),
-                    _ => String::new(),
-                }
-            };
-            f(RawManifestRow {
-                file_id: text(0),
-                domain: text(1),
-                relative_path: text(2),
-                flags: row.get::<_, Option<i64>>(3).ok().flatten().unwrap_or(0),
-                blob: match row.get_ref(4) {
-                    Ok(rusqlite::types::ValueRef::Blob(b)) => Some(b.to_vec()),
-                    _ => None,
-                },
-            });
+            f(RawManifestRow::from_row(row));
         }
         Ok(())
+    }
+
+    /// The rows of `Files` (files, folders and links) whose domain and relative path match the
+    /// case-sensitive `*` patterns `domain` and `path` (`*` also spans `/`), with decoded
+    /// metadata, sorted by domain and path.
+    pub fn entries_matching(
+        &self,
+        domain: &str,
+        path: &str,
+    ) -> Result<Vec<ManifestRow>, EvidenceError> {
+        let db = self.manifest.lock().map_err(|_| EvidenceError::Poisoned)?;
+        let sql = "SELECT fileID, domain, relativePath, flags, file FROM Files \
+                   WHERE domain LIKE ?1 ESCAPE '\\' AND relativePath LIKE ?2 ESCAPE '\\' \
+                   ORDER BY domain, relativePath";
+        let mut stmt = db.conn().prepare_cached(sql).map_err(|e| db.error(e))?;
+        let mut rows = stmt
+            .query([like_pattern(domain), like_pattern(path)])
+            .map_err(|e| db.error(e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| db.error(e))? {
+            let r = RawManifestRow::from_row(row);
+            // SQL LIKE is case-insensitive for ASCII; device paths are not.
+            if wildcard_match(domain, &r.domain) && wildcard_match(path, &r.relative_path) {
+                out.push(r.decode());
+            }
+        }
+        Ok(out)
     }
 
     /// Whether the file for `file_id` is present in the folder (a regular file, in a real

@@ -13,24 +13,37 @@
 //! WebKit writes the file once, when the site first stores data, so its modification time dates
 //! the first visit that left data. Each origin becomes a record with both sites' URLs (matched
 //! against indicators) and the kinds of data stored beside it (`IndexedDB`, `LocalStorage`,
-//! `CacheStorage`, …). Full-filesystem dumps only; MVT does not read this layout.
+//! `CacheStorage`, …). Backups keep apps' website data (`AppDomain-<bundle>:Library/WebKit/
+//! WebsiteData/…`), so this reads backups as well as full-filesystem dumps; MVT does not read
+//! this layout.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use tracehound_core::{
     AcquisitionKind, Module, ModuleError, ModuleMeta, ModuleOutput, Observable, Platform, Record,
     TimelineEvent, Timestamp,
 };
-use tracehound_evidence::{Artifact, IosSource};
+use tracehound_evidence::{Artifact, FoundFile, IosBackup, IosSource};
 
-/// The origin files (device paths): any web view's default data store and Safari's profiles.
-pub const ARTIFACT: Artifact = Artifact {
+/// The origin files of a dump: any web view's default data store, and Safari's profiles.
+const FS_ORIGINS: Artifact = Artifact {
     backup: &[],
     fs: &[
         "private/var/mobile/**/WebsiteData/Default/*/*/origin",
         "private/var/mobile/**/WebsiteDataStore/*/Origins/*/*/origin",
     ],
 };
+
+/// Everything under the layout's roots, origin files and what lies beside them: in a backup
+/// under any domain (apps' `Library` is backed up with its website data), in a dump.
+const BACKUP_LISTING: &[(&str, &str)] = &[
+    ("*", "*/WebsiteData/Default/*"),
+    ("*", "*/WebsiteDataStore/*/Origins/*"),
+];
+const FS_LISTING: &[&str] = &[
+    "private/var/mobile/**/WebsiteData/Default/**",
+    "private/var/mobile/**/WebsiteDataStore/*/Origins/**",
+];
 
 /// An origin file larger than this is not one (two origins take well under 1 KiB).
 const MAX_ORIGIN_FILE: usize = 64 * 1024;
@@ -258,13 +271,105 @@ static META: ModuleMeta = ModuleMeta {
     name: "WebkitOrigins",
     description: "Sites that stored website data in web views since iOS 16 (WebKit origin files)",
     platform: Platform::Ios,
-    kinds: &[AcquisitionKind::IosFilesystem],
+    kinds: &[AcquisitionKind::IosBackup, AcquisitionKind::IosFilesystem],
     artifacts: &[
+        "<any domain>:*/WebsiteData/Default/*/*/origin",
+        "<any domain>:*/WebsiteDataStore/*/Origins/*/*/origin",
         "/private/var/mobile/**/WebsiteData/Default/*/*/origin",
         "/private/var/mobile/**/WebsiteDataStore/*/Origins/*/*/origin",
     ],
     dependencies: &[],
 };
+
+/// Splits a path inside the layout into the site's folder and what is inside it:
+/// `…/WebsiteData/Default/A/B/IndexedDB/x` → (`…/WebsiteData/Default/A/B`, `IndexedDB/x`);
+/// `None` for anything else (the store's `salt`, the roots themselves).
+fn split(path: &str) -> Option<(&str, &str)> {
+    let root_end = match path.find("/WebsiteData/Default/") {
+        Some(i) => i + "/WebsiteData/Default/".len(),
+        None => {
+            let i = path.find("/Origins/")?;
+            let store = path[..i].rsplit('/').nth(1)?;
+            if store != "WebsiteDataStore" {
+                return None;
+            }
+            i + "/Origins/".len()
+        }
+    };
+    let mut parts = path[root_end..].splitn(3, '/');
+    let (top, frame, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    if top.is_empty() || frame.is_empty() || rest.is_empty() {
+        return None;
+    }
+    Some((&path[..root_end + top.len() + 1 + frame.len()], rest))
+}
+
+/// The origin files found, by folder, and what lies beside each (kinds of data; the origin
+/// file's time).
+#[derive(Default)]
+struct Layout {
+    origins: Vec<(String, FoundFile)>,
+    beside: BTreeMap<String, (BTreeSet<String>, Option<Timestamp>)>,
+}
+
+impl Layout {
+    fn note(&mut self, folder: String, rest: &str, modified: Option<Timestamp>) {
+        let slot = self.beside.entry(folder).or_default();
+        if rest == "origin" {
+            slot.1 = modified;
+        } else if let Some(kind) = rest.split('/').next() {
+            slot.0.insert(kind.to_string());
+        }
+    }
+
+    /// From a backup's `Manifest.db`: folders are named `Domain:relative/path`.
+    fn of_backup(backup: &IosBackup) -> Result<Layout, ModuleError> {
+        let mut layout = Layout::default();
+        for (domain, path) in BACKUP_LISTING {
+            for row in backup.entries_matching(domain, path)? {
+                let Some((folder, rest)) = split(&row.relative_path) else {
+                    continue;
+                };
+                let key = format!("{}:{folder}", row.domain);
+                let meta = row.meta.as_ref().ok();
+                let modified = meta
+                    .and_then(|m| m.last_modified.or(m.birth))
+                    .and_then(Timestamp::from_unix_secs);
+                if rest == "origin" && row.flags == 1 {
+                    let prefix = row.file_id.get(..2).unwrap_or_default();
+                    layout.origins.push((
+                        key.clone(),
+                        FoundFile {
+                            path: format!("{prefix}/{}", row.file_id),
+                            domain: Some(row.domain.clone()),
+                            relative_path: row.relative_path.clone(),
+                        },
+                    ));
+                }
+                layout.note(key, rest, modified);
+            }
+        }
+        Ok(layout)
+    }
+
+    /// From a dump's listing: folders are device paths.
+    fn of_dump(ev: &dyn IosSource) -> Result<Layout, ModuleError> {
+        let mut layout = Layout::default();
+        for file in ev.find(&FS_ORIGINS)? {
+            if let Some((folder, "origin")) = split(&file.relative_path) {
+                layout.origins.push((folder.to_string(), file.clone()));
+            }
+        }
+        for pattern in FS_LISTING {
+            ev.list_matching(pattern, &mut |e| {
+                if let Some((folder, rest)) = split(e.path) {
+                    layout.note(folder.to_string(), rest, e.modified);
+                }
+            })?;
+        }
+        Ok(layout)
+    }
+}
 
 impl Module<dyn IosSource> for WebkitOrigins {
     fn meta(&self) -> &'static ModuleMeta {
@@ -276,34 +381,18 @@ impl Module<dyn IosSource> for WebkitOrigins {
         ev: &dyn IosSource,
         _: &tracehound_core::module::ModuleContext<'_>,
     ) -> Result<ModuleOutput, ModuleError> {
-        let files = ev.find(&ARTIFACT)?;
-        if files.is_empty() {
-            return Err(ModuleError::NotFound(ARTIFACT.fs.join(" or ")));
-        }
-        // What sits beside each origin file, and the origin file's own time, in one listing.
-        let mut beside: BTreeMap<String, (Vec<String>, Option<Timestamp>)> = BTreeMap::new();
-        for pattern in ARTIFACT.fs {
-            let siblings = pattern.trim_end_matches("origin").to_string() + "*";
-            ev.list_matching(&siblings, &mut |e| {
-                let Some((folder, name)) = e.path.rsplit_once('/') else {
-                    return;
-                };
-                let slot = beside.entry(folder.to_string()).or_default();
-                if name == "origin" {
-                    slot.1 = e.modified;
-                } else {
-                    slot.0.push(name.to_string());
-                }
-            })?;
+        let mut layout = match ev.backup() {
+            Some(backup) => Layout::of_backup(backup)?,
+            None => Layout::of_dump(ev)?,
+        };
+        if layout.origins.is_empty() {
+            return Err(ModuleError::NotFound(
+                "WebKit origin files (WebsiteData/Default/*/*/origin)".into(),
+            ));
         }
         let mut records = Vec::new();
         let mut warnings = Vec::new();
-        for file in &files {
-            let folder = file
-                .relative_path
-                .rsplit_once('/')
-                .map_or("", |(f, _)| f)
-                .to_string();
+        for (folder, file) in &layout.origins {
             let decoded = ev
                 .read(file)
                 .map_err(|e| e.to_string())
@@ -311,17 +400,16 @@ impl Module<dyn IosSource> for WebkitOrigins {
             let origin = match decoded {
                 Ok(o) => o,
                 Err(why) => {
-                    warnings.push(format!("{}: {why}", file.relative_path));
+                    warnings.push(format!("{}: {why}", file.artifact()));
                     continue;
                 }
             };
-            let (mut storage, isodate) = beside.remove(&folder).unwrap_or_default();
-            storage.sort();
+            let (storage, isodate) = layout.beside.remove(folder).unwrap_or_default();
             records.push(WebkitStoredOrigin {
-                folder,
+                folder: folder.clone(),
                 url: origin.frame.url(),
                 top_url: origin.top.url(),
-                storage,
+                storage: storage.into_iter().collect(),
                 isodate,
             });
         }
@@ -343,6 +431,28 @@ mod tests {
             host: host.into(),
             port,
         }
+    }
+
+    #[test]
+    fn folders_of_the_layout() {
+        let d = "Library/WebKit/WebsiteData/Default";
+        assert_eq!(
+            split(&format!("{d}/A/B/IndexedDB/v1/x")),
+            Some((format!("{d}/A/B").as_str(), "IndexedDB/v1/x"))
+        );
+        assert_eq!(
+            split(&format!("{d}/A/B/origin")).map(|x| x.1),
+            Some("origin")
+        );
+        assert_eq!(split(&format!("{d}/salt")), None);
+        assert_eq!(split(&format!("{d}/A/B")), None);
+        assert_eq!(split(&format!("{d}//B/origin")), None);
+        let p = "x/WebsiteDataStore/0F3A/Origins/A/B/origin";
+        assert_eq!(
+            split(p),
+            Some(("x/WebsiteDataStore/0F3A/Origins/A/B", "origin"))
+        );
+        assert_eq!(split("x/Other/0F3A/Origins/A/B/origin"), None);
     }
 
     #[test]
