@@ -304,21 +304,32 @@ fn split(path: &str) -> Option<(&str, &str)> {
     Some((&path[..root_end + top.len() + 1 + frame.len()], rest))
 }
 
-/// The origin files found, by folder, and what lies beside each (kinds of data; the origin
-/// file's time).
+/// The origin files found, by folder, and what the listing says of each folder.
 #[derive(Default)]
 struct Layout {
     origins: Vec<(String, FoundFile)>,
-    beside: BTreeMap<String, (BTreeSet<String>, Option<Timestamp>)>,
+    beside: BTreeMap<String, Folder>,
+}
+
+/// What a listing says of a site's folder.
+#[derive(Default)]
+struct Folder {
+    /// The kinds of data stored beside the origin file.
+    kinds: BTreeSet<String>,
+    /// The origin file's time.
+    modified: Option<Timestamp>,
+    /// The origin file's size, when the listing gives it (a dump's; a backup's `MBFile`).
+    size: Option<u64>,
 }
 
 impl Layout {
-    fn note(&mut self, folder: String, rest: &str, modified: Option<Timestamp>) {
+    fn note(&mut self, folder: String, rest: &str, modified: Option<Timestamp>, size: Option<u64>) {
         let slot = self.beside.entry(folder).or_default();
         if rest == "origin" {
-            slot.1 = modified;
+            slot.modified = modified;
+            slot.size = size;
         } else if let Some(kind) = rest.split('/').next() {
-            slot.0.insert(kind.to_string());
+            slot.kinds.insert(kind.to_string());
         }
     }
 
@@ -346,7 +357,10 @@ impl Layout {
                         },
                     ));
                 }
-                layout.note(key, rest, modified);
+                let size = meta
+                    .and_then(|m| m.size)
+                    .and_then(|s| u64::try_from(s).ok());
+                layout.note(key, rest, modified, size);
             }
         }
         Ok(layout)
@@ -363,7 +377,7 @@ impl Layout {
         for pattern in FS_LISTING {
             ev.list_matching(pattern, &mut |e| {
                 if let Some((folder, rest)) = split(e.path) {
-                    layout.note(folder.to_string(), rest, e.modified);
+                    layout.note(folder.to_string(), rest, e.modified, Some(e.size));
                 }
             })?;
         }
@@ -393,10 +407,17 @@ impl Module<dyn IosSource> for WebkitOrigins {
         let mut records = Vec::new();
         let mut warnings = Vec::new();
         for (folder, file) in &layout.origins {
-            let decoded = ev
-                .read(file)
-                .map_err(|e| e.to_string())
-                .and_then(|b| parse_origin_file(&b).map_err(|e| e.to_string()));
+            let listed = layout.beside.remove(folder).unwrap_or_default();
+            // A file far larger than an origin file is refused before it is read.
+            let decoded = match listed.size {
+                Some(n) if n > MAX_ORIGIN_FILE as u64 => {
+                    Err(OriginError::TooLarge(usize::try_from(n).unwrap_or(usize::MAX)).to_string())
+                }
+                _ => ev
+                    .read(file)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| parse_origin_file(&b).map_err(|e| e.to_string())),
+            };
             let origin = match decoded {
                 Ok(o) => o,
                 Err(why) => {
@@ -404,13 +425,12 @@ impl Module<dyn IosSource> for WebkitOrigins {
                     continue;
                 }
             };
-            let (storage, isodate) = layout.beside.remove(folder).unwrap_or_default();
             records.push(WebkitStoredOrigin {
                 folder: folder.clone(),
                 url: origin.frame.url(),
                 top_url: origin.top.url(),
-                storage: storage.into_iter().collect(),
-                isodate,
+                storage: listed.kinds.into_iter().collect(),
+                isodate: listed.modified,
             });
         }
         records.sort_by(|a, b| (a.isodate, &a.folder).cmp(&(b.isodate, &b.folder)));

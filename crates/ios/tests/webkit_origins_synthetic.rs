@@ -10,6 +10,7 @@ use dump::{observables, records_json, run, timeline, SyntheticDump};
 use serde_json::json;
 use synthetic::{mbfile_blob, MbMeta, SyntheticBackup};
 use tracehound_core::ModuleError;
+use tracehound_evidence::IosSource;
 use tracehound_ios::webkit_origins::{encode_origin_file, ClientOrigin, SiteOrigin};
 
 const APP: &str = "private/var/mobile/Containers/Data/Application";
@@ -28,7 +29,8 @@ fn origin(top: SiteOrigin, frame: SiteOrigin) -> Vec<u8> {
 
 /// WebkitOrigins: the hashed layout of iOS 16 and later, where only each folder's `origin` file
 /// names the site (a first-party site, a frame embedded in another site, a Safari profile's
-/// store); an unreadable origin file is counted and named, and the others still read.
+/// store); an unreadable origin file, and one too large to be one (refused unread), are
+/// counted and named, and the others still read.
 #[test]
 fn origin_files_of_the_hashed_layout() {
     let a = format!("{APP}/AAAA/Library/WebKit/WebsiteData/Default");
@@ -65,7 +67,8 @@ fn origin_files_of_the_hashed_layout() {
             &origin(site("profile.example", None), site("profile.example", None)),
         )
         .touch(&format!("{p}/H4/H4/origin"), 1_650_000_000)
-        .add(&format!("{a}/H5/H5/origin"), b"\x05\x00\x00\x00\x01htt");
+        .add(&format!("{a}/H5/H5/origin"), b"\x05\x00\x00\x00\x01htt")
+        .add(&format!("{a}/H6/H6/origin"), &vec![0; 70_000]);
     let dump = d.open();
     let out = run("webkit_origins", &dump).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -100,12 +103,21 @@ fn origin_files_of_the_hashed_layout() {
         ]
     );
     assert_eq!(observables(&out, 2).len(), 1);
-    assert_eq!((out.stats.ok, out.stats.failed), (3, 1));
+    assert_eq!((out.stats.ok, out.stats.failed), (3, 2));
+    let read: Vec<String> = dump.inputs().into_iter().map(|i| i.path).collect();
+    assert_eq!(read.len(), 4, "{read:?}");
+    assert!(
+        !read.iter().any(|p| p.ends_with("H6/H6/origin")),
+        "{read:?}"
+    );
     assert_eq!(
         out.warnings,
-        [format!(
-            "{a}/H5/H5/origin: the file ends at byte 8, inside the top-level scheme"
-        )]
+        [
+            format!("{a}/H5/H5/origin: the file ends at byte 8, inside the top-level scheme"),
+            format!(
+                "{a}/H6/H6/origin: 70000 bytes, more than an origin file holds (65536 at most)"
+            ),
+        ]
     );
 }
 
