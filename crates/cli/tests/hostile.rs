@@ -133,6 +133,7 @@ cases! {
     androidqf_getprop_2gib => "androidqf-getprop-2gib",
     iosfs_shutdown_line_64mib => "iosfs-shutdown-line-64mib",
     iosfs_shutdown_line_2gib => "iosfs-shutdown-line-2gib",
+    iosfs_webkit_origin_2gib => "iosfs-webkit-origin-2gib",
 }
 
 /// A bundle of a million domain indicators (about 230 MB, `hostile::stix`) loads within the

@@ -122,6 +122,20 @@ fn line_2g(dir: &Path, _: &Path) -> io::Result<()> {
     dump_with_line(dir, 2 << 30)
 }
 
+/// A dump with two WebKit origin files of the hashed layout: a real one naming a site, and one
+/// of 2 GiB (sparse) that must be refused by its size, unread.
+fn huge_origin(dir: &Path, _: &Path) -> io::Result<()> {
+    let data = dir.join(
+        "private/var/mobile/Containers/Data/Application/A/Library/WebKit/WebsiteData/Default",
+    );
+    fs::create_dir_all(data.join("H1/H1"))?;
+    // https://a.example as top-level and frame origin: per site, the scheme and the host
+    // (length, 1 for Latin-1, the bytes), then 0 for the default port.
+    let site: &[u8] = b"\x05\0\0\0\x01https\x09\0\0\0\x01a.example\0";
+    fs::write(data.join("H1/H1/origin"), [site, site].concat())?;
+    sparse_line(&data.join("H2/H2/origin"), 2 << 30)
+}
+
 pub fn cases() -> Vec<Case> {
     vec![
         Case {
@@ -185,6 +199,15 @@ pub fn cases() -> Vec<Case> {
             exit: 0,
             says: &["shutdown.log"],
             build: line_2g,
+        },
+        Case {
+            name: "iosfs-webkit-origin-2gib",
+            what: "a dump whose WebKit origin file is 2 GiB (sparse): refused by size, never \
+                   read; the other origin file read",
+            args: &["ios", "check-fs"],
+            exit: 0,
+            says: &["more than an origin file holds", "WebkitOrigins: 1 records"],
+            build: huge_origin,
         },
     ]
 }
