@@ -202,3 +202,23 @@ fn a_backup_without_the_layout_is_not_found() {
         Err(ModuleError::NotFound(_))
     ));
 }
+
+/// A path under both roots (a data store inside another's origin folder) is listed by both
+/// patterns but gives one record.
+#[test]
+fn a_path_under_both_roots_counts_once() {
+    let mut b = SyntheticBackup::new("webkit-origins-nested");
+    b.add_file(
+        "AppDomain-com.example.reader",
+        "Library/WebKit/WebsiteDataStore/0F3A/Origins/A/B/x/WebsiteData/Default/C/D/origin",
+        &origin(site("a.example", None), site("a.example", None)),
+    );
+    let backup = b.open();
+    let out = synthetic::run("webkit_origins", &backup).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.records.len(), 1);
+    assert_eq!(
+        records_json(&out)[0]["folder"],
+        "AppDomain-com.example.reader:Library/WebKit/WebsiteDataStore/0F3A/Origins/A/B/x/\
+         WebsiteData/Default/C/D"
+    );
+}

@@ -97,6 +97,7 @@ impl Record for WebkitStoredOrigin {
         self.isodate
     }
 }
+
 /// The WebkitOrigins module.
 pub struct WebkitOrigins;
 
@@ -170,11 +171,16 @@ impl Layout {
     /// From a backup's `Manifest.db`: folders are named `Domain:relative/path`.
     fn of_backup(backup: &IosBackup) -> Result<Layout, ModuleError> {
         let mut layout = Layout::default();
+        // A path could match both listings; each row counts once.
+        let mut seen = BTreeSet::new();
         for (domain, path) in BACKUP_LISTING {
             for row in backup.entries_matching(domain, path)? {
                 let Some((folder, rest)) = split(&row.relative_path) else {
                     continue;
                 };
+                if !seen.insert((row.domain.clone(), row.relative_path.clone())) {
+                    continue;
+                }
                 let key = format!("{}:{folder}", row.domain);
                 let meta = row.meta.as_ref().ok();
                 let modified = meta
