@@ -40,8 +40,8 @@ fn any_file_contains(dir: &Path, needle: &str) -> Option<String> {
         .map(|e| e.path().display().to_string())
 }
 
-/// Runs `tracehound ARGS PATH --output OUT` under the address-space limit.
-fn run_limited(args: &[&str], path: &Path, out: &Path) -> (i32, String) {
+/// Runs `tracehound ARGS --iocs IOCS --output OUT PATH` under the address-space limit.
+fn run_limited(args: &[&str], iocs: &Path, path: &Path, out: &Path) -> (i32, String) {
     let kib = hostile::MEMORY_LIMIT / 1024;
     let output = Command::new("sh")
         .arg("-c")
@@ -49,7 +49,7 @@ fn run_limited(args: &[&str], path: &Path, out: &Path) -> (i32, String) {
         .arg(env!("CARGO_BIN_EXE_tracehound"))
         .args(args)
         .arg("--iocs")
-        .arg(common::test_stix())
+        .arg(iocs)
         .arg("--output")
         .arg(out)
         .arg(path)
@@ -77,7 +77,7 @@ fn check_case(name: &str) {
     (case.build)(&path, &outside).unwrap();
     let before = tree_state(&path);
     let out = tmp.path().join("results");
-    let (code, text) = run_limited(case.args, &path, &out);
+    let (code, text) = run_limited(case.args, &common::test_stix(), &path, &out);
     eprintln!("--- {name}: exit {code}\n{text}");
     assert!(!text.contains("panicked"), "{name} panicked");
     assert_eq!(code, case.exit, "{name}: exit status");
@@ -144,30 +144,16 @@ fn million_indicator_bundle_loads_in_bounded_memory() {
     let bundle = tmp.path().join("stix-million.stix2");
     hostile::stix::million_indicators(&bundle).unwrap();
     let out = tmp.path().join("results");
-    let kib = hostile::MEMORY_LIMIT / 1024;
     let started = std::time::Instant::now();
-    let output = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_tracehound"))
-        .args(["ios", "check-backup", "--module", "sms", "--iocs"])
-        .arg(&bundle)
-        .arg("--output")
-        .arg(&out)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/sample-backup"))
-        .env_remove("TRACEHOUND_IOCS")
-        .env("NO_COLOR", "1")
-        .env("MALLOC_ARENA_MAX", "2")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let (code, text) = run_limited(
+        &["ios", "check-backup", "--module", "sms"],
+        &bundle,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/sample-backup"),
+        &out,
     );
     eprintln!("million indicators: {:?}\n{text}", started.elapsed());
     assert!(!text.contains("panicked"), "{text}");
-    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert_eq!(code, 0, "{text}");
     let info = common::read_json(&out.join("info.json"));
     let source = &info["indicators"][0];
     assert_eq!(
