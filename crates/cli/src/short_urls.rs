@@ -238,6 +238,16 @@ fn head(url: &str, timeout: Duration) -> Result<String, String> {
     location.ok_or_else(|| format!("a {status} redirect without a Location"))
 }
 
+/// A link not (yet) resolved, with why when `error` is given.
+fn unresolved(url: &str, error: Option<String>) -> ShortUrlExpansion {
+    ShortUrlExpansion {
+        url: url.to_string(),
+        expanded_url: None,
+        contacted: Vec::new(),
+        error,
+    }
+}
+
 /// Follows `url` through at most [`MAX_HOPS`] redirects while they lead to shorteners.
 fn expand(
     timeout: Duration,
@@ -245,12 +255,7 @@ fn expand(
     url: &str,
     deadline: Instant,
 ) -> ShortUrlExpansion {
-    let mut e = ShortUrlExpansion {
-        url: url.to_string(),
-        expanded_url: None,
-        contacted: Vec::new(),
-        error: None,
-    };
+    let mut e = unresolved(url, None);
     let mut current = url.to_string();
     for _ in 0..MAX_HOPS {
         let Some(parts) = parse(&current) else {
@@ -321,22 +326,13 @@ pub fn resolve(
     let mut alerted = 0usize;
     for (k, (url, places)) in links.iter().enumerate() {
         let e = if k >= settings.max {
-            ShortUrlExpansion {
-                url: url.clone(),
-                expanded_url: None,
-                contacted: Vec::new(),
-                error: Some(format!(
-                    "not resolved: over the --resolve-short-urls-max cap of {}",
-                    settings.max
-                )),
-            }
+            let why = format!(
+                "not resolved: over the --resolve-short-urls-max cap of {}",
+                settings.max
+            );
+            unresolved(url, Some(why))
         } else if Instant::now() >= deadline {
-            ShortUrlExpansion {
-                url: url.clone(),
-                expanded_url: None,
-                contacted: Vec::new(),
-                error: Some("not resolved: time budget spent".into()),
-            }
+            unresolved(url, Some("not resolved: time budget spent".into()))
         } else {
             expand(settings.per_request, &shorteners, url, deadline)
         };
